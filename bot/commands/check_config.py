@@ -1,0 +1,1 @@
+"""``zhibu check-config``: validate and summarize the config (no database)."""

@@ -1,0 +1,65 @@
+"""What every command that touches the database needs: the validated config, the
+rules, the workday calendar, the engine (migrated, roster synced) and the clock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.engine import Engine
+
+from bot.config import Config, load_config
+from scheduling.clock import Clock, SystemClock
+from scheduling.rules import Ruleset
+from scheduling.workdays import WorkdayCalendar
+from storage import db
+
+
+@dataclass
+class AppContext:
+    config: Config
+    clock: Clock
+    engine: Engine | None = None
+
+    @cached_property
+    def ruleset(self) -> Ruleset:
+        return self.config.ruleset()
+
+    @cached_property
+    def calendar(self) -> WorkdayCalendar:
+        return self.config.workday_calendar()
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return self.config.zone
+
+    def today(self):
+        return self.clock.now().astimezone(self.zone).date()
+
+    def session(self):
+        """A transactional session scope on the context's engine."""
+        assert self.engine is not None, "open_database() first"
+        return db.session_scope(self.engine)
+
+    def close(self) -> None:
+        if self.engine is not None:
+            self.engine.dispose()
+
+
+def load_context(config_path: Path | str | None, *, clock: Clock | None = None) -> AppContext:
+    """Config only; no database (``plan``, ``check-config``)."""
+    return AppContext(config=load_config(config_path), clock=clock or SystemClock())
+
+
+def open_database(context: AppContext) -> AppContext:
+    """Make the engine, bring the schema up to date and sync the roster (SPEC §8)."""
+    from storage.roster import sync_roster
+
+    context.config.media_dir.mkdir(parents=True, exist_ok=True)
+    context.engine = db.make_engine(context.config.database_url)
+    db.upgrade(context.engine)
+    with context.session() as session:
+        sync_roster(session, context.config, now=context.clock.now())
+    return context
