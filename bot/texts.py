@@ -1,0 +1,390 @@
+"""Every Chinese text a user sees, in one place.
+
+Owned by the chat area; other areas append one clearly headed section at the end.
+Texts that take values are small functions; plain texts are constants.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+# --- chat: names shown to users -------------------------------------------
+
+ROLE_NAMES = {
+    "secretary": "支部书记",
+    "committee": "支部委员",
+    "group_leader": "党小组组长",
+    "leadership": "领导班子成员",
+    "member": "党员",
+}
+
+ABSENCE_REASONS = {
+    "personal": "事假",
+    "sick": "病假",
+    "official": "公出",
+    "other": "其他",
+}
+
+STATUS_NAMES = {
+    "upcoming": "未开始",
+    "open": "进行中",
+    "due_soon": "即将到期",
+    "done": "已完成",
+    "invalid": "不符合要求",
+    "overdue": "已逾期",
+}
+
+# One symbol per status for the year grid (monospace).
+STATUS_SYMBOLS = {
+    "upcoming": "·",
+    "open": "○",
+    "due_soon": "◔",
+    "done": "✓",
+    "invalid": "⚠",
+    "overdue": "✗",
+}
+
+REASON_NAMES = {
+    "quorum_not_met": "未达到法定人数",
+    "not_standalone": "未单独召开",
+    "outside_window": "不在规定时间段内召开",
+    "before_prerequisite": "应在本年度民主生活会之后召开",
+    "over_max": "超过本周期规定次数",
+    "not_hosted": "未与支部党员大会一并召开",
+    "system_disabled": "该制度未启用",
+    "no_group": "未指定党小组",
+}
+
+# --- chat: commands (setMyCommands) ---------------------------------------
+
+COMMAND_DESCRIPTIONS = (
+    ("log", "登记一次会议"),
+    ("status", "查看完成情况（可加年份）"),
+    ("overdue", "查看逾期事项"),
+    ("plan", "我近 60 天的截止日期"),
+    ("records", "最近的会议记录"),
+    ("meeting", "查看一次会议记录：/meeting 编号"),
+    ("export", "导出年度台账和资料"),
+    ("invite", "生成绑定链接：/invite 姓名"),
+    ("me", "我的身份和职责"),
+    ("help", "使用说明"),
+    ("cancel", "退出当前操作"),
+)
+
+# --- chat: binding and access ---------------------------------------------
+
+UNBOUND = (
+    "您好！这是本支部的会议提醒与登记助手。\n"
+    "您的账号尚未绑定。请向支部书记索取一次性邀请链接，点开链接后按“开始”即可完成绑定。"
+)
+INVITE_INVALID = "邀请码无效、已使用或已过期。请向支部书记重新索取邀请链接。"
+ALREADY_BOUND_OTHER = "这个邀请码属于另一位同志，不能用于当前账号。请联系支部书记。"
+GROUP_CHAT_POINTER = "请在与我的私聊中使用命令。"
+NOT_ALLOWED = "抱歉，您没有权限进行此操作。"
+EDITED_IGNORED = "已编辑的消息不会被处理。如需更正，请重新发送。"
+NOT_UNDERSTOOD = "没有理解您的意思。可用 /log 登记会议，/status 查看完成情况，/help 查看全部命令。"
+BUTTON_EXPIRED = "该按钮已失效，请重新发起操作。"
+
+
+def bound_welcome(name: str) -> str:
+    return f"绑定成功！{name}同志，您好。\n发送 /help 查看可用命令。"
+
+
+def invite_link(name: str, link: str, days: int) -> str:
+    return f"{name}的一次性绑定链接（{days}天内有效，仅可使用一次）：\n{link}\n请私下转发给本人。"
+
+
+INVITE_USAGE = "用法：/invite 姓名（须为名册中的成员）"
+
+
+def invite_unknown(name: str) -> str:
+    return f"名册中没有“{name}”。请检查姓名是否与配置一致。"
+
+
+def rebound_note(name: str) -> str:
+    return f"{name}的账号已重新绑定；原账号已解除绑定。"
+
+
+# --- chat: help and me ----------------------------------------------------
+
+HELP = (
+    "支部通帮助支部按时召开“三会一课”等七项会议，并保存会议记录。\n\n"
+    "/log 登记一次会议（纪要、出席、照片）\n"
+    "/status 查看本期完成情况；/status 2026 查看全年表格\n"
+    "/overdue 查看逾期事项（书记、委员）\n"
+    "/plan 我近 60 天的截止日期，附日历文件\n"
+    "/records 最近的会议记录，可补充照片、纪要或更正\n"
+    "/meeting 编号 查看一次会议记录及照片\n"
+    "/export 年份 导出台账（书记）\n"
+    "/invite 姓名 生成绑定链接（书记）\n"
+    "/me 我的身份和职责\n"
+    "/cancel 退出当前操作"
+)
+
+
+def me_text(name: str, roles: list[str], group_name: str | None, duties: list[str]) -> str:
+    role_text = "、".join(ROLE_NAMES.get(r, r) for r in roles) or "党员"
+    lines = [f"姓名：{name}", f"身份：{role_text}"]
+    if group_name:
+        lines.append(f"所在党小组：{group_name}")
+    lines.append("负责：" + ("；".join(duties) if duties else "无"))
+    return "\n".join(lines)
+
+
+# --- chat: logging a meeting ----------------------------------------------
+
+ASK_SYSTEM = "请选择要登记的会议类型："
+NOTHING_TO_LOG = "您目前不负责任何会议的登记。如有疑问，请联系支部书记。"
+ASK_GROUP = "请选择党小组："
+ASK_DATE = "会议是哪天召开的？可点按钮，或输入日期，如 2026-03-28 或 3月28日。"
+BUTTON_TODAY = "今天"
+BUTTON_YESTERDAY = "昨天"
+DATE_UNREADABLE = "没能识别这个日期。请输入如 2026-03-28 或 3月28日，或点“今天”“昨天”。"
+DATE_IN_FUTURE = "会议日期不能晚于今天。请重新输入召开日期。"
+
+
+def date_too_old(days: int) -> str:
+    return f"只能登记 {days} 天以内召开的会议。请重新输入召开日期。"
+
+
+ASK_TOPIC = "请输入会议主题（1–200 字）："
+
+
+def topic_bad(limit: int) -> str:
+    return f"会议主题须为 1–{limit} 字。请重新输入。"
+
+
+ASK_ATTENDANCE = "请点选出席人员（再点一次取消），然后点“确定”："
+BUTTON_ALL_PRESENT = "全部到会"
+BUTTON_CONFIRM = "确定"
+NOBODY_EXPECTED = "名册中没有应到人员，已跳过出席登记。"
+
+
+def ask_absence_reason(name: str) -> str:
+    return f"{name}缺席的原因："
+
+
+ASK_STANDALONE = "本次会议是否单独召开（未与其他会议或议题合并）？"
+BUTTON_YES = "是"
+BUTTON_NO = "否"
+ASK_COVERS = "本次会议是否同时作为以下会议？可多选，然后点“确定”："
+BUTTON_NONE_COVERED = "都不是"
+ASK_MINUTES = "请发送会议纪要：直接输入文字，或发送文件（PDF、Word、图片）。也可点“稍后补充”。"
+BUTTON_LATER = "稍后补充"
+MINUTES_TOO_LONG = "纪要文字过长（不超过 3500 字），请改为发送文件。"
+ASK_PHOTOS = "请发送会议照片（可一次发多张）。发完后点“完成”，或点“稍后补充”。"
+BUTTON_DONE = "完成"
+NO_PHOTOS_YET = "还没有收到照片。请发送照片，或点“稍后补充”。"
+
+
+def photo_received(count: int) -> str:
+    return f"已收到 {count} 张照片。可继续发送，发完后点“完成”。"
+
+
+EXPECTING_TEXT = "请按提示输入文字，或点上方按钮。"
+EXPECTING_BUTTON = "请点上方按钮选择。"
+EXPECTING_PHOTO = "请发送照片，或点“完成”“稍后补充”。"
+EXPECTING_MINUTES = "请输入纪要文字或发送文件，或点“稍后补充”。"
+BUTTON_SAVE = "保存"
+BUTTON_EDIT = "修改"
+BUTTON_CANCEL = "取消"
+ASK_EDIT_WHAT = "要修改哪一项？"
+EDIT_FIELDS = {
+    "date": "日期",
+    "topic": "主题",
+    "attendance": "出席",
+    "minutes": "纪要",
+    "photos": "照片",
+}
+CANCELLED = "已取消，未保存任何内容。"
+NOTHING_TO_CANCEL = "当前没有进行中的操作。"
+TIMED_OUT = "登记已超过 30 分钟无操作，已自动结束，未保存。如需登记，请重新发送 /log。"
+LOG_IN_PROGRESS = "正在进行的登记请先完成，或发送 /cancel 退出。"
+SAVE_FAILED = "保存失败，未写入任何内容。请稍后重试。"
+
+
+def file_rejected(reason: str) -> str:
+    return f"文件未被接收：{reason}。请重新发送。"
+
+
+FILE_TOO_LARGE = "文件超过 20 MB"
+FILE_WRONG_TYPE = "文件类型不支持（仅接受 JPEG/PNG/WebP 照片，或 PDF、Word、图片格式的纪要）"
+FILE_DOWNLOAD_FAILED = "文件下载失败"
+
+
+def summary(
+    *,
+    system_name: str,
+    group_name: str | None,
+    held_on: date,
+    topic: str,
+    present: int,
+    expected: int,
+    absences: list[tuple[str, str]],
+    standalone: bool | None,
+    covers: list[str],
+    minutes: str,
+    photos: str,
+) -> str:
+    lines = ["请核对：", f"会议：{system_name}"]
+    if group_name:
+        lines.append(f"党小组：{group_name}")
+    lines += [f"日期：{format_date(held_on)}", f"主题：{topic}", f"出席：{present} 人，应到 {expected} 人"]
+    if absences:
+        lines.append("缺席：" + "、".join(f"{n}（{ABSENCE_REASONS.get(r, r)}）" for n, r in absences))
+    if standalone is not None:
+        lines.append("单独召开：" + ("是" if standalone else "否"))
+    if covers:
+        lines.append("同时作为：" + "、".join(covers))
+    lines += [f"纪要：{minutes}", f"照片：{photos}"]
+    return "\n".join(lines)
+
+
+MINUTES_TEXT = "文字"
+MINUTES_FILE = "文件"
+DEFERRED = "稍后补充"
+NONE = "无"
+
+
+def photos_count(count: int) -> str:
+    return f"{count} 张"
+
+
+def saved(record_id: int, late: bool) -> str:
+    text = f"已保存，记录编号 {record_id}。"
+    if late:
+        text += "（补录）"
+    return text
+
+
+def verdict_counts(system_name: str, period: str) -> str:
+    return f"✓ 计入 {period} 的{system_name}。"
+
+
+def verdict_not_counted(system_name: str, period: str, reasons: list[str]) -> str:
+    return f"✗ 不计入 {period} 的{system_name}：" + "；".join(reasons) + "。记录已保存。"
+
+
+def quorum_detail(present: int, expected: int, needed_text: str) -> str:
+    return f"出席 {present} 人，应到 {expected} 人，未达到{needed_text}"
+
+
+QUORUM_FRACTIONS = {"1/2": "半数", "2/3": "三分之二", "1/3": "三分之一", "3/4": "四分之三"}
+
+
+def quorum_needed_text(fraction: str, inclusive: bool) -> str:
+    name = QUORUM_FRACTIONS.get(fraction, fraction)
+    return name if inclusive else f"超过{name}"
+
+
+DEFERRED_FOLLOW_UP = "纪要或照片标记为“稍后补充”，可在 /records 中补充。"
+
+
+def secretary_note(logger: str, record_line: str, verdict_line: str) -> str:
+    return f"{logger}登记了会议：{record_line}\n{verdict_line}"
+
+
+# --- chat: queries --------------------------------------------------------
+
+STATUS_NOTHING = "目前没有需要您关注的事项。"
+OVERDUE_NONE = "目前没有逾期事项。"
+PLAN_NONE = "近 60 天内没有您负责的截止事项。"
+RECORDS_NONE = "还没有您可以查看的会议记录。"
+RECORD_NOT_FOUND = "没有这条记录，或您无权查看。"
+MEETING_USAGE = "用法：/meeting 编号，例如 /meeting 12"
+STATUS_YEAR_BAD = "年份格式不对。用法：/status 或 /status 2026"
+
+
+def status_header(today: date, scope: str) -> str:
+    return f"截至 {format_date(today)}（{scope}）："
+
+
+STATUS_SCOPE_BRANCH = "全支部"
+STATUS_SCOPE_MINE = "我负责的"
+
+
+def status_line(label: str, period: str, status: str, deadline: date, days_left: int | None) -> str:
+    text = f"{STATUS_SYMBOLS.get(status, '')} {label} {period}：{STATUS_NAMES.get(status, status)}，截止 {format_date(deadline)}"
+    if days_left is not None and status in ("open", "due_soon"):
+        text += f"（剩 {days_left} 天）"
+    return text
+
+
+def overdue_line(label: str, period: str, days: int, responsible: list[str]) -> str:
+    return f"✗ {label} {period}：逾期 {days} 天，负责人 {'、'.join(responsible)}"
+
+
+def plan_line(label: str, period: str, deadline: date, days_left: int, status: str) -> str:
+    return f"{format_date(deadline)} {label} {period}（剩 {days_left} 天，{STATUS_NAMES.get(status, status)}）"
+
+
+PLAN_HEADER = "近 60 天我负责的截止日期："
+PLAN_ICS_CAPTION = "日历文件：可导入手机或电脑日历。"
+
+
+def year_grid_header(year: int) -> str:
+    return f"{year} 年完成情况（✓完成 ✗逾期 ⚠不符合 ◔将到期 ○进行中 ·未开始）："
+
+
+RECORDS_HEADER = "最近的会议记录（点按钮查看）："
+
+
+def record_line(record_id: int, held_on: date, label: str, topic: str) -> str:
+    return f"#{record_id} {format_date(held_on)} {label}：{topic}"
+
+
+def record_detail(
+    *,
+    record_id: int,
+    label: str,
+    held_on: date,
+    topic: str,
+    present: int,
+    expected: int,
+    absences: list[tuple[str, str]],
+    covers: list[str],
+    minutes: str,
+    photos: int,
+    logged_by: str,
+    late: bool,
+    verdict: str,
+) -> str:
+    lines = [
+        f"记录 #{record_id}：{label}",
+        f"日期：{format_date(held_on)}" + ("（补录）" if late else ""),
+        f"主题：{topic}",
+        f"出席：{present} 人，应到 {expected} 人",
+    ]
+    if absences:
+        lines.append("缺席：" + "、".join(f"{n}（{ABSENCE_REASONS.get(r, r)}）" for n, r in absences))
+    if covers:
+        lines.append("同时作为：" + "、".join(covers))
+    lines += [f"纪要：{minutes}", f"照片：{photos} 张", f"登记人：{logged_by}", verdict]
+    return "\n".join(lines)
+
+
+BUTTON_ADD_PHOTOS = "补充照片"
+BUTTON_ADD_MINUTES = "补充纪要"
+BUTTON_FIX_TOPIC = "更正主题"
+BUTTON_FIX_DATE = "更正日期"
+AMEND_ASK_PHOTOS = "请发送要补充的照片，发完后点“完成”。"
+AMEND_ASK_MINUTES = "请发送纪要文字或文件。"
+AMEND_ASK_TOPIC = "请输入更正后的会议主题："
+AMEND_ASK_DATE = "请输入更正后的召开日期，如 2026-03-28 或 3月28日："
+AMEND_SAVED = "已更新，修改已记入审计日志。"
+AMEND_NOTHING = "没有收到新内容，未作修改。"
+
+
+def format_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def period_label(key: str) -> str:
+    """``2026-03`` → 2026年3月; ``2026-Q1`` → 2026年第一季度; ``2026`` → 2026年度."""
+    if "-Q" in key:
+        year, quarter = key.split("-Q")
+        return f"{year}年第{'一二三四'[int(quarter) - 1]}季度"
+    if "-" in key:
+        year, month = key.split("-")
+        return f"{year}年{int(month)}月"
+    return f"{key}年度"
