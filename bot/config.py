@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from scheduling.periods import PeriodKind
 from scheduling.rules import (
@@ -38,10 +38,25 @@ class ConfigError(Exception):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: TOML is typed, so "7", 7.0 or true where a number belongs is a mistake,
+    # not something to coerce silently.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
-Offsets = Annotated[list[Annotated[int, Field(ge=0, le=366)]], Field(min_length=0, max_length=12)]
+def _distinct_offsets(value: list[int]) -> list[int]:
+    repeated = sorted({day for day in value if value.count(day) > 1})
+    if repeated:
+        raise ValueError(f"offset {repeated[0]} is given twice")
+    return value
+
+
+Offsets = Annotated[
+    list[Annotated[int, Field(ge=0, le=366)]],
+    Field(min_length=0, max_length=12),
+    AfterValidator(_distinct_offsets),
+]
+# Enums come from TOML as text; strict mode would only accept enum instances.
+RoleName = Annotated[Role, Field(strict=False)]
 
 
 class WebhookConfig(_Strict):
@@ -96,14 +111,15 @@ class BranchConfig(_Strict):
 
 
 class GroupConfig(_Strict):
-    key: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
+    # Starts with a letter or digit: "-" stands for "no group" in obligation keys.
+    key: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
     name: str = Field(min_length=1, max_length=50)
     leader: str = Field(min_length=1)
 
 
 class MemberConfig(_Strict):
     name: str = Field(min_length=1, max_length=50)
-    roles: list[Role] = Field(default_factory=lambda: [Role.MEMBER])
+    roles: list[RoleName] = Field(default_factory=lambda: [Role.MEMBER])
     group: str | None = None
     telegram_id: int | None = Field(None, gt=0)
 
@@ -111,7 +127,7 @@ class MemberConfig(_Strict):
 class SystemConfig(_Strict):
     responsible: list[str] | None = None
     enabled: bool | None = None
-    period: PeriodKind | None = None
+    period: PeriodKind | None = Field(None, strict=False)
     min_per_period: int | None = Field(None, ge=1, le=31)
     max_per_period: int | None = Field(None, ge=1, le=31)
     offsets: Offsets | None = None
@@ -132,7 +148,7 @@ class SystemConfig(_Strict):
 
 
 class RemindersConfig(_Strict):
-    send_time: time = time(9, 0)
+    send_time: time = Field(time(9, 0), strict=False)
     month: Offsets = Field(default_factory=lambda: list(DEFAULT_OFFSETS[PeriodKind.MONTH]))
     quarter: Offsets = Field(default_factory=lambda: list(DEFAULT_OFFSETS[PeriodKind.QUARTER]))
     year: Offsets = Field(default_factory=lambda: list(DEFAULT_OFFSETS[PeriodKind.YEAR]))
@@ -305,6 +321,12 @@ def _check_roster(config: Config) -> None:
     for index, group in enumerate(config.groups):
         if group.leader not in seen:
             raise _RosterProblem(f"groups[{index}].leader", f"unknown member {group.leader!r}")
+        leader = next(m for m in config.members if m.name == group.leader)
+        if leader.group is not None and leader.group != group.key:
+            raise _RosterProblem(
+                f"groups[{index}].leader",
+                f"{group.leader!r} is a member of group {leader.group!r}, not of {group.key!r}",
+            )
     for index, member in enumerate(config.members):
         if member.group is not None and member.group not in group_keys:
             raise _RosterProblem(f"members[{index}].group", f"unknown group {member.group!r}")
@@ -314,6 +336,22 @@ def _check_roster(config: Config) -> None:
                 raise _RosterProblem(f"systems.{key}.responsible", f"unknown member {name!r}")
     if not any(Role.SECRETARY in m.roles for m in config.members):
         raise _RosterProblem("members", "no member has the role 'secretary'")
+    _check_counts(config)
+
+
+def _check_counts(config: Config) -> None:
+    """min_per_period must not exceed max_per_period, the built-in one included."""
+    for default in DEFAULT_SYSTEMS:
+        override = config.systems.get(default.key)
+        if override is None:
+            continue
+        low = override.min_per_period or default.min_per_period
+        high = override.max_per_period or default.max_per_period
+        if high is not None and low > high:
+            key = "min_per_period" if override.min_per_period else "max_per_period"
+            raise _RosterProblem(
+                f"systems.{default.key}.{key}", f"min_per_period {low} is greater than max_per_period {high}"
+            )
 
 
 def _format_location(loc: tuple) -> str:
@@ -336,6 +374,8 @@ def _describe(error: dict) -> tuple[str, str]:
         return _format_location(loc), "required key is missing"
     if kind == "literal_error" and loc and loc[0] == "systems":
         return _format_location(loc[:2]), f"unknown system (expected one of {', '.join(SYSTEM_KEYS)})"
+    if kind == "string_pattern_mismatch":
+        return _format_location(loc), f"contains characters that are not allowed (pattern {ctx.get('pattern')})"
     if kind == "enum" and "roles" in loc:
         return _format_location(loc), f"unknown role {error.get('input')!r} (expected one of {ctx.get('expected')})"
     if kind == "value_error" and isinstance(ctx.get("error"), _RosterProblem):

@@ -6,6 +6,8 @@ Only workdays of the :class:`WorkdayCalendar` are used (official holidays and
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from scheduling.obligations import Obligation
@@ -75,3 +77,36 @@ def escalation_days(ruleset: Ruleset, calendar: WorkdayCalendar, obligation: Obl
         2: calendar.workday_on_or_after(deadline + timedelta(days=ruleset.escalation_committee_after_days)),
         3: calendar.workday_on_or_after(deadline + timedelta(days=ruleset.escalation_superior_after_days)),
     }
+
+
+@dataclass(frozen=True)
+class PlannedObligation:
+    """One obligation with who answers for it and when the engine writes to them."""
+
+    obligation: Obligation
+    responsible: tuple[str, ...]
+    send_days: tuple[date, ...]
+    escalation_days: dict[int, date] = field(compare=False)
+
+
+def plan_obligations(
+    ruleset: Ruleset,
+    calendar: WorkdayCalendar,
+    obligations: Iterable[Obligation],
+    *,
+    prerequisite_logged_on: Callable[[Obligation], date | None] | None = None,
+) -> list[PlannedObligation]:
+    """The plan of each obligation, in the given order. ``prerequisite_logged_on``
+    tells, per obligation, the day its prerequisite's sitting was logged (if any)."""
+    planned = []
+    for obligation in obligations:
+        logged_on = prerequisite_logged_on(obligation) if prerequisite_logged_on else None
+        planned.append(
+            PlannedObligation(
+                obligation=obligation,
+                responsible=ruleset.responsible_for(ruleset.system(obligation.system), obligation.group),
+                send_days=tuple(send_days(ruleset, calendar, obligation, prerequisite_logged_on=logged_on)),
+                escalation_days=escalation_days(ruleset, calendar, obligation),
+            )
+        )
+    return planned
