@@ -265,16 +265,12 @@ def verdict_not_counted(system_name: str, period: str, reasons: list[str]) -> st
     return f"✗ 不计入 {period} 的{system_name}：" + "；".join(reasons) + "。记录已保存。"
 
 
-def quorum_detail(present: int, expected: int, needed_text: str) -> str:
-    return f"出席 {present} 人，应到 {expected} 人，未达到{needed_text}"
-
-
 QUORUM_FRACTIONS = {"1/2": "半数", "2/3": "三分之二", "1/3": "三分之一", "3/4": "四分之三"}
 
 
-def quorum_needed_text(fraction: str, inclusive: bool) -> str:
+def quorum_detail(present: int, expected: int, fraction: str, inclusive: bool) -> str:
     name = QUORUM_FRACTIONS.get(fraction, fraction)
-    return name if inclusive else f"超过{name}"
+    return f"出席 {present} 人，应到 {expected} 人，" + (f"未达到{name}" if inclusive else f"未超过{name}")
 
 
 DEFERRED_FOLLOW_UP = "纪要或照片标记为“稍后补充”，可在 /records 中补充。"
@@ -388,3 +384,88 @@ def period_label(key: str) -> str:
         year, month = key.split("-")
         return f"{year}年{int(month)}月"
     return f"{key}年度"
+
+
+# --- command line: plan and check-config (domain) --------------------------
+
+PERIOD_KIND_NAMES = {"month": "每月", "quarter": "每季度", "year": "每年"}
+SCOPE_NAMES = {"branch": "全支部", "group": "各党小组"}
+PLAN_COLUMNS = ("截止日期", "制度", "党小组", "周期", "负责人", "状态", "提醒日")
+CHECK_SYSTEM_COLUMNS = ("制度", "键", "范围", "周期", "次数", "提前提醒（天）", "法定人数", "时间段", "负责人")
+CHECK_MEMBER_COLUMNS = ("姓名", "角色", "党小组")
+CHECK_GROUP_COLUMNS = ("键", "党小组", "组长", "成员")
+DISABLED = "未启用"
+NOT_SET = "—"
+
+
+def plan_title(branch: str, year: int, today: date, member: str | None) -> str:
+    who = f"，{member} 负责的" if member else ""
+    return f"{branch} {year} 年会议计划{who}（状态截至 {today.isoformat()}）"
+
+
+def plan_empty(member: str) -> str:
+    return f"{member} 在该年度没有负责的会议。"
+
+
+def calendar_fallback(year: int, holidays: int, workdays: int) -> str:
+    return (
+        f"注意：{year} 年没有官方节假日数据，工作日按周一至周五计算，"
+        f"并应用 [calendar] 中的 {holidays} 个假日、{workdays} 个调休工作日。"
+    )
+
+
+def calendar_official(year: int) -> str:
+    return f"{year} 年：采用国务院公布的节假日与调休安排。"
+
+
+def quorum_text(fraction: str, inclusive: bool) -> str:
+    return f"不少于 {fraction}" if inclusive else f"超过 {fraction}"
+
+
+def count_text(low: int, high: int | None) -> str:
+    return f"{low}–{high}" if high is not None else f"至少 {low}"
+
+
+def window_text(first_month: int, last_month: int) -> str:
+    return f"{first_month}–{last_month} 月"
+
+
+def after_text(name: str) -> str:
+    return f"须在{name}之后"
+
+
+def hosted_text(name: str) -> str:
+    return f"随{name}召开"
+
+
+def check_config_ok(path: str) -> str:
+    return f"配置有效：{path}"
+
+
+def check_branch(name: str, zone: str, send_time: str) -> str:
+    return f"支部：{name}（时区 {zone}，提醒发送时间 {send_time}）"
+
+
+def check_token(present: bool, from_env: bool) -> str:
+    if not present:
+        return "Telegram 令牌：未配置（plan、check-config 不需要；运行机器人前须配置）"
+    return "Telegram 令牌：已配置" + ("（来自环境变量 ZHIBU_TELEGRAM_TOKEN）" if from_env else "")
+
+
+def check_database(url: str) -> str:
+    return f"数据库：{url}"
+
+
+def check_escalation(committee_days: int, superior_days: int, superior: bool) -> str:
+    third = "上级党组织联系人" if superior else "上级党组织联系人（未配置，不发送）"
+    return f"督办：截止后第一个工作日告知书记；{committee_days} 天后告知全体支委；{superior_days} 天后告知{third}"
+
+
+def check_heading(title: str, count: int | None = None) -> str:
+    return f"{title}（{count}）：" if count is not None else f"{title}："
+
+
+CHECK_MEMBERS = "名册"
+CHECK_GROUPS = "党小组"
+CHECK_SYSTEMS = "制度"
+CHECK_CALENDAR = "日历"
