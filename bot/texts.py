@@ -391,7 +391,8 @@ def period_label(key: str) -> str:
 PERIOD_KIND_NAMES = {"month": "每月", "quarter": "每季度", "year": "每年"}
 SCOPE_NAMES = {"branch": "全支部", "group": "各党小组"}
 PLAN_COLUMNS = ("截止日期", "制度", "党小组", "周期", "负责人", "状态", "提醒日")
-CHECK_SYSTEM_COLUMNS = ("制度", "键", "范围", "周期", "次数", "提前提醒（天）", "法定人数", "时间段", "负责人")
+CHECK_SYSTEM_COLUMNS = ("制度", "键", "范围", "周期", "次数", "提前提醒（天）", "法定人数", "条件", "负责人")
+STANDALONE_TEXT = "须单独召开"
 CHECK_MEMBER_COLUMNS = ("姓名", "角色", "党小组")
 CHECK_GROUP_COLUMNS = ("键", "党小组", "组长", "成员")
 DISABLED = "未启用"
@@ -436,6 +437,10 @@ def after_text(name: str) -> str:
 
 def hosted_text(name: str) -> str:
     return f"随{name}召开"
+
+
+def may_cover_text(names: list[str]) -> str:
+    return "可与" + "、".join(names) + "合并召开"
 
 
 def check_config_ok(path: str) -> str:
