@@ -474,3 +474,12 @@ CHECK_MEMBERS = "名册"
 CHECK_GROUPS = "党小组"
 CHECK_SYSTEMS = "制度"
 CHECK_CALENDAR = "日历"
+
+
+# --- command line: status (storage) ----------------------------------------
+
+STATUS_COLUMNS = ("制度", "党小组", "周期", "截止日期", "状态", "记录")
+
+
+def cli_status_title(branch_name: str, today: date) -> str:
+    return f"{branch_name} 完成情况（截至 {format_date(today)}）"
