@@ -4,8 +4,10 @@ rules, the workday calendar, the engine (migrated, roster synced) and the clock.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
@@ -16,12 +18,17 @@ from scheduling.rules import Ruleset
 from scheduling.workdays import WorkdayCalendar
 from storage import db
 
+if TYPE_CHECKING:
+    from storage.roster import RosterChanges
+
 
 @dataclass
 class AppContext:
     config: Config
     clock: Clock
     engine: Engine | None = None
+    # What the roster sync of open_database() changed, for the start-up summary.
+    roster_changes: RosterChanges | None = None
 
     @cached_property
     def ruleset(self) -> Ruleset:
@@ -35,7 +42,8 @@ class AppContext:
     def zone(self) -> ZoneInfo:
         return self.config.zone
 
-    def today(self):
+    def today(self) -> date:
+        """Today in the branch's time zone, by the context's clock."""
         return self.clock.now().astimezone(self.zone).date()
 
     def session(self):
@@ -61,5 +69,10 @@ def open_database(context: AppContext) -> AppContext:
     context.engine = db.make_engine(context.config.database_url)
     db.upgrade(context.engine)
     with context.session() as session:
-        sync_roster(session, context.config, now=context.clock.now())
+        context.roster_changes = sync_roster(session, context.config, now=context.clock.now())
     return context
+
+
+def open_context(config_path: Path | str | None, *, clock: Clock | None = None) -> AppContext:
+    """Config and database together, for the commands that read records."""
+    return open_database(load_context(config_path, clock=clock))
