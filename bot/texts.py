@@ -483,3 +483,279 @@ STATUS_COLUMNS = ("制度", "党小组", "周期", "截止日期", "状态", "�
 
 def cli_status_title(branch_name: str, today: date) -> str:
     return f"{branch_name} 完成情况（截至 {format_date(today)}）"
+
+
+# --- records for inspection: ledger, archive, audit (export) ----------------
+
+EXPORT_SHEET_SUMMARY = "汇总"
+EXPORT_SHEET_AUDIT = "修改记录"
+EXPORT_CREATOR = "支部通"
+EXPORT_GRID_CORNER = "会议制度"
+EXPORT_NO_SYSTEMS = "未启用任何会议制度"
+EXPORT_LEGEND_TITLE = "图例"
+EXPORT_BLANK = "空白"
+EXPORT_COMPLETION_BY_SYSTEM = "各会议制度完成率"
+EXPORT_COMPLETION_BY_GROUP = "各党小组完成率（党小组会、组织生活会）"
+EXPORT_COMPLETION_HEADERS = ("名称", "应完成（已到期）", "已完成", "完成率")
+EXPORT_NOT_DUE = "—"
+EXPORT_NOTHING = "无"
+EXPORT_SITTING_HEADERS = (
+    "日期",
+    "主题",
+    "党小组",
+    "主持人/负责人",
+    "出席/应到",
+    "缺席人员及原因",
+    "涵盖会议",
+    "认定",
+    "不计入原因",
+    "会议记录",
+    "照片数",
+    "登记人",
+    "登记时间",
+    "补录",
+    "记录编号",
+)
+EXPORT_NO_SITTINGS = "本年度无会议记录"
+EXPORT_COUNTS = "计入"
+EXPORT_NOT_COUNTED = "不计入"
+EXPORT_MINUTES_PRESENT = "有"
+EXPORT_MINUTES_PENDING = "待补"
+EXPORT_MINUTES_NONE = "无"
+EXPORT_LATE = "是"
+EXPORT_AUDIT_HEADERS = ("时间", "操作人", "记录编号", "会议", "操作", "字段", "修改前", "修改后")
+EXPORT_NO_AUDIT = "无修改记录"
+AUDIT_ACTIONS = {"create": "登记", "amend": "修改", "attach": "补充附件"}
+AUDIT_FIELDS = {
+    "topic": "主题",
+    "held_on": "召开日期",
+    "minutes_text": "会议记录（文字）",
+    "minutes_deferred": "会议记录待补",
+    "photos_deferred": "照片待补",
+    "photo": "照片",
+    "minutes": "会议记录（文件）",
+    "standalone": "单独召开",
+    "group_key": "党小组",
+}
+AUDIT_NONE = "没有修改记录。"
+AUDIT_TABLE_HEADERS = ("时间", "操作人", "记录", "操作", "字段", "修改前", "修改后")
+
+# Names inside the archive (one folder per sitting).
+EXPORT_MINUTES_STEM = "会议记录"
+EXPORT_PHOTO_STEM = "照片"
+EXPORT_ATTENDANCE_STEM = "出席情况"
+EXPORT_INFO_STEM = "会议信息"
+EXPORT_ATTENDANCE_HEADERS = ("姓名", "出席情况", "缺席原因")
+EXPORT_PRESENT = "出席"
+EXPORT_ABSENT = "缺席"
+
+
+def export_ledger_title(branch: str, year: int) -> str:
+    return f"{branch} {year} 年度会议制度落实台账"
+
+
+def export_as_of(today: date) -> str:
+    return f"统计截至 {format_date(today)}；✓ 已完成，✗ 已逾期，⚠ 需关注（不符合要求、进行中或即将到期），空白为未开始。"
+
+
+def export_quorum_numbers(present: int, expected: int, needed: int | None) -> str:
+    text = f"（出席 {present} 人，应到 {expected} 人"
+    return text + (f"，至少需 {needed} 人）" if needed is not None else "）")
+
+
+def export_window_months(first: int, last: int) -> str:
+    return f"（应在 {first}–{last} 月召开）"
+
+
+def export_record_label(held_on: date, system: str, topic: str) -> str:
+    return f"{held_on.isoformat()} {system}：{topic}"
+
+
+def export_ledger_name(branch: str, year: int) -> str:
+    return f"{branch}_{year}年台账.xlsx"
+
+
+def export_archive_name(branch: str, year: int, part: int, parts: int) -> str:
+    if parts == 1:
+        return f"{branch}_{year}年会议档案.zip"
+    return f"{branch}_{year}年会议档案_第{part}卷（共{parts}卷）.zip"
+
+
+def export_verdict_line(system: str, counts: bool, reason: str) -> str:
+    return f"{system}：计入" if counts else f"{system}：不计入，{reason}"
+
+
+def export_sitting_info(
+    *,
+    record_id: int,
+    system: str,
+    covers: list[str],
+    group: str,
+    held_on: date,
+    topic: str,
+    present: int,
+    expected: int,
+    verdicts: list[str],
+    minutes: str,
+    photos: int,
+    logged_by: str,
+    logged_at: str,  # branch zone, YYYY-MM-DD HH:MM
+    late: bool,
+    missing: list[str],
+) -> str:
+    lines = [f"记录编号：{record_id}", f"会议：{system}"]
+    if covers:
+        lines.append("同时作为：" + "、".join(covers))
+    if group:
+        lines.append(f"党小组：{group}")
+    lines += [
+        f"召开日期：{held_on.isoformat()}",
+        f"主题：{topic}",
+        f"出席：{present} 人，应到 {expected} 人（名单见 出席情况.csv）",
+        "认定：" + "；".join(verdicts),
+        f"会议记录：{minutes}",
+        f"照片：{photos} 张",
+        f"登记人：{logged_by}，登记时间：{logged_at}" + ("（补录）" if late else ""),
+    ]
+    if missing:
+        lines.append("缺失文件（存储目录中找不到）：" + "、".join(missing))
+    return "\n".join(lines) + "\n"
+
+
+EXPORT_USAGE = "用法：/export 或 /export 2026（导出该年度的台账和会议档案）"
+
+
+def export_year_bad(latest: int) -> str:
+    return f"年份不对。请输入 2000–{latest} 之间的年份，例如 /export {latest}"
+
+
+def export_working(year: int) -> str:
+    return f"正在生成 {year} 年度台账和会议档案，请稍候……"
+
+
+def export_ledger_caption(year: int, sittings: int) -> str:
+    return f"{year} 年度台账：共 {sittings} 次会议。"
+
+
+def export_archive_caption(year: int, part: int, parts: int) -> str:
+    text = f"{year} 年度会议档案（会议记录、照片、出席情况；manifest.sha256 为校验和）"
+    return text if parts == 1 else text + f"，第 {part} 卷，共 {parts} 卷"
+
+
+EXPORT_FAILED = "导出失败，请稍后重试或联系管理员。"
+
+
+def export_cli_done(year: int, sittings: int) -> str:
+    return f"{year} 年度：共 {sittings} 次会议，已写出："
+
+
+def audit_created(held_on: str, topic: str, present: list[str]) -> str:
+    return f"召开日期 {held_on}；主题 {topic}；出席 {len(present)} 人：{'、'.join(present)}"
+
+
+# --- command line: invite (storage) ----------------------------------------
+
+
+def cli_invite_manual(name: str, code: str, days: int) -> str:
+    return f"{name}的一次性邀请码（{days}天内有效，仅可使用一次）。请本人在与机器人的私聊中发送：\n/start {code}"
+
+
+def cli_invite_code(code: str) -> str:
+    return f"邀请码：{code}"
+
+
+# --- reminders and escalation (engine) ------------------------------------------------
+
+ENGINE_BUTTON_LOG = "登记会议"
+ENGINE_BUTTON_PLAN = "已定日期"
+ENGINE_BUTTON_SNOOZE = "稍后提醒"
+ENGINE_KEEP = "请按要求留存会议记录（纪要）和照片。"
+ENGINE_SUPERIOR_HEADER = "【督办提醒】"
+
+
+def engine_obligation(system_name: str, group_name: str | None, period: str) -> str:
+    """``党小组会（第一党小组）2026年3月``."""
+    return f"{system_name}（{group_name}）{period}" if group_name else f"{system_name} {period}"
+
+
+def engine_reminder(variant: str, what: str, deadline: date, days_left: int, planned_on: date | None) -> str:
+    if variant == "opening":
+        head = f"📅 新周期开始：{what}，截止 {format_date(deadline)}（还有 {days_left} 天）。"
+    elif variant == "planned_eve" and planned_on is not None:
+        head = f"⏰ 明天（{format_date(planned_on)}）计划召开{what}。截止 {format_date(deadline)}。"
+    elif variant == "planned_day" and planned_on is not None:
+        head = f"⏰ 今天计划召开{what}。截止 {format_date(deadline)}。"
+    elif variant == "snooze":
+        head = f"🔔 再次提醒：{what}尚未登记，截止 {format_date(deadline)}（还有 {days_left} 天）。"
+    else:
+        head = f"🔔 提醒：{what}尚未登记，截止 {format_date(deadline)}（还有 {days_left} 天）。"
+    if days_left < 0:
+        head = f"🔔 提醒：{what}已逾期 {-days_left} 天（截止 {format_date(deadline)}），请尽快召开并补录。"
+    tail = "会后请点“登记会议”登记；已定日期请点“已定日期”，我会在前一个工作日和当天提醒。"
+    return f"{head}\n{ENGINE_KEEP}\n{tail}"
+
+
+def engine_overdue_notice(what: str, deadline: date, days_overdue: int) -> str:
+    return (
+        f"⚠️ 已逾期：{what}截止 {format_date(deadline)}，已逾期 {days_overdue} 天，尚无有效记录。"
+        f"\n已告知支部书记。请尽快召开并点“登记会议”补录。"
+    )
+
+
+def engine_escalation(level: int, what: str, deadline: date, days_overdue: int, responsible: list[str]) -> str:
+    who = "、".join(responsible) or "—"
+    head = ENGINE_SUPERIOR_HEADER if level == 3 else "⚠️ 逾期督办"
+    return (
+        f"{head}（第 {level} 级）：{what}截止 {format_date(deadline)}，已逾期 {days_overdue} 天，尚无有效记录。"
+        f"\n负责人：{who}。"
+    )
+
+
+def engine_resolved(what: str) -> str:
+    return f"✅ {what}已补录并计入，督办结束。"
+
+
+def engine_digest(week_start: date, due: list[str], overdue: list[str]) -> str:
+    lines = [f"📋 本周提要（{format_date(week_start)} 起）"]
+    lines.append("本周到期：" + ("" if due else "无"))
+    lines += [f"· {item}" for item in due]
+    lines.append("已逾期：" + ("" if overdue else "无"))
+    lines += [f"· {item}" for item in overdue]
+    return "\n".join(lines)
+
+
+def engine_absence(name: str, since: date, months: int) -> str:
+    return f"👤 {name} 自 {format_date(since)} 起已连续 {months} 个月未参加支部的任何会议，请关注并谈心谈话。"
+
+
+ENGINE_MISSING = {"minutes": "会议纪要", "photos": "会议照片"}
+
+
+def engine_follow_up(what: str, record_id: int, missing: list[str]) -> str:
+    items = "和".join(ENGINE_MISSING.get(m, m) for m in missing)
+    return f"📎 补充提醒：{what}的记录（编号 {record_id}）还缺{items}。请在 /records 中打开该记录补充。"
+
+
+def engine_unreachable(name: str) -> str:
+    return f"⚠️ 无法给 {name} 发送消息（已屏蔽机器人或账号不可用），此后的提醒不再发给 TA。请当面联系，必要时重新 /invite。"
+
+
+ENGINE_PLAN_ASK = "请选择计划召开的日期，或直接输入日期（如 2026-03-28 或 3月28日）。发送 /cancel 可退出。"
+ENGINE_PLAN_UNREADABLE = "没能识别这个日期。请输入如 2026-03-28 或 3月28日，或点上方按钮。"
+ENGINE_PLAN_PAST = "计划日期不能早于今天，请重新输入。"
+ENGINE_PLAN_TOO_FAR = "计划日期太远了（不超过一年），请重新输入。"
+ENGINE_PLAN_CANCELLED = "已退出，未设定计划日期。"
+ENGINE_NOT_RESPONSIBLE = "只有该事项的负责人和支部书记可以操作这个按钮。"
+ENGINE_ALREADY_DONE = "这项会议已经登记并计入，无需再提醒。"
+ENGINE_BUTTON_STALE = "这个按钮已失效。"
+
+
+def engine_plan_saved(what: str, day: date, after_deadline: bool) -> str:
+    text = f"已记下：{what}计划于 {format_date(day)} 召开。我会在前一个工作日和当天提醒。"
+    if after_deadline:
+        text += "\n注意：该日期晚于截止日期，逾期督办仍会照常进行。"
+    return text
+
+
+def engine_snoozed(what: str, day: date) -> str:
+    return f"好的，{format_date(day)}（下一个工作日）再提醒您{what}。逾期督办不受影响。"
