@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from bot.config import Config, load_config
+from bot.config import Config, ConfigError, load_config
 from scheduling.clock import Clock, SystemClock
 from scheduling.rules import Ruleset
 from scheduling.workdays import WorkdayCalendar
@@ -61,12 +62,40 @@ def load_context(config_path: Path | str | None, *, clock: Clock | None = None) 
     return AppContext(config=load_config(config_path), clock=clock or SystemClock())
 
 
+def redact_url(url: str) -> str:
+    """A database URL fit for a message: the password hidden."""
+    return sa.engine.make_url(url).render_as_string(hide_password=True)
+
+
+def connect_engine(context: AppContext) -> Engine:
+    """An engine on the config's database, checked to accept connections.
+
+    An unreachable database is a :class:`ConfigError` naming ``database.url``.
+    """
+    config = context.config
+    engine = db.make_engine(config.database_url)
+    try:
+        with engine.connect():
+            pass
+    except sa.exc.OperationalError as error:
+        engine.dispose()
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
+        raise ConfigError(
+            f"{config.source}: database.url: cannot connect to {redact_url(config.database_url)} ({reason})"
+        ) from None
+    return engine
+
+
 def open_database(context: AppContext) -> AppContext:
-    """Make the engine, bring the schema up to date and sync the roster (SPEC §8)."""
+    """Make the engine, bring the schema up to date and sync the roster (SPEC §8).
+
+    The SQLite file, its folder and ``media_dir`` are created on first use,
+    relative to the config file's folder.
+    """
     from storage.roster import sync_roster
 
     context.config.media_dir.mkdir(parents=True, exist_ok=True)
-    context.engine = db.make_engine(context.config.database_url)
+    context.engine = connect_engine(context)
     db.upgrade(context.engine)
     with context.session() as session:
         context.roster_changes = sync_roster(session, context.config, now=context.clock.now())
