@@ -24,8 +24,8 @@ def summary_of(ruleset: Ruleset, planned: PlannedObligation) -> str:
     """``党小组会（第一党小组）2026-03 截止``."""
     obligation = planned.obligation
     name = ruleset.system(obligation.system).name
-    if obligation.group is not None:
-        name += f"（{ruleset.roster.group(obligation.group).name}）"
+    if obligation.group is not None:  # no space after a full-width bracket
+        return f"{name}（{ruleset.roster.group(obligation.group).name}）{obligation.period.key} 截止"
     return f"{name} {obligation.period.key} 截止"
 
 
