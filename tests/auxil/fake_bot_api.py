@@ -77,6 +77,7 @@ class FakeBotApi:
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.webhook_url = ""
         self.downloads = 0
+        self.waiting_polls = 0  # getUpdates calls being held open right now
         self._calls: list[Call] = []
         self._sent: dict[Any, list[SentMessage]] = {}
         self._by_id: dict[tuple[Any, int], SentMessage] = {}
@@ -151,6 +152,10 @@ class FakeBotApi:
             enough, timeout, lambda: f"{count} x {method} (chat {chat_id}, ok={ok}); got "
                                      f"{len(self.calls(method, chat_id=chat_id, ok=ok, since=since))}; "
                                      f"all calls: {[c.method for c in self.calls(since=since)][-20:]}")
+
+    async def wait_until_polling(self, timeout: float = 5) -> None:
+        """Wait until a getUpdates long poll is being held open (the bot is listening)."""
+        await self.signal.wait_until(lambda: self.waiting_polls > 0, timeout, lambda: "a getUpdates long poll")
 
     def sent_to(self, chat_id: Any, *, include_deleted: bool = False) -> list[SentMessage]:
         """The bot's messages in a chat, oldest first, in their current (edited) state."""
@@ -325,7 +330,12 @@ class FakeBotApi:
                 return True
             return [u for u in self.updates if allowed is None or _kind(u) in allowed][:limit]
 
-        await self.signal.wait(ready, float(params.get("timeout") or 0))
+        self.waiting_polls += 1
+        self.signal.changed()
+        try:
+            await self.signal.wait(ready, float(params.get("timeout") or 0))
+        finally:
+            self.waiting_polls -= 1
         if generation != self._poll_generation:
             self._record("getUpdates", params, 409)
             return _error(409, CONFLICT)

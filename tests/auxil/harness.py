@@ -35,12 +35,14 @@ __all__ = ["BotHarness", "write_test_config"]
 class _ErrorLog(logging.Handler):
     """Keeps every ERROR record, so that a handler's crash cannot go unnoticed."""
 
-    def __init__(self) -> None:
+    def __init__(self, fake: FakeBotApi) -> None:
         super().__init__(level=logging.ERROR)
         self.records: list[logging.LogRecord] = []
+        self.fake = fake
 
     def emit(self, record: logging.LogRecord) -> None:
         self.records.append(record)
+        self.fake.signal.changed()
 
 
 class BotHarness:
@@ -57,7 +59,7 @@ class BotHarness:
         self.poll_timeout = poll_timeout
         self.context: AppContext | None = None
         self.app: Application | None = None
-        self._errors = _ErrorLog()
+        self._errors = _ErrorLog(fake)
 
     @property
     def bot(self) -> Any:
@@ -68,6 +70,11 @@ class BotHarness:
     def error_logs(self) -> list[str]:
         """Messages of the ERROR records logged while the bot ran."""
         return [_describe(record) for record in self._errors.records]
+
+    async def wait_for_error_log(self, timeout: float = 5) -> list[str]:
+        """Wait until the bot logged an error; return the error lines."""
+        await self.fake.signal.wait_until(lambda: self._errors.records, timeout, lambda: "an ERROR log record")
+        return self.error_logs
 
     async def __aenter__(self) -> BotHarness:
         logging.getLogger().addHandler(self._errors)
