@@ -179,9 +179,13 @@ class EscalationConfig(_Strict):
         return self
 
 
+# A TOML date (2027-01-01) or the same written as a quoted ISO string.
+CalendarDay = Annotated[date, Field(strict=False)]
+
+
 class CalendarConfig(_Strict):
-    holidays: list[date] = Field(default_factory=list)
-    workdays: list[date] = Field(default_factory=list)
+    holidays: list[CalendarDay] = Field(default_factory=list)
+    workdays: list[CalendarDay] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _disjoint(self) -> CalendarConfig:
@@ -318,6 +322,9 @@ def _check_roster(config: Config) -> None:
     telegram_ids = [m.telegram_id for m in config.members if m.telegram_id is not None]
     if len(telegram_ids) != len(set(telegram_ids)):
         raise _RosterProblem("members.telegram_id", "the same telegram_id is given to two members")
+    for index, member in enumerate(config.members):
+        if member.group is not None and member.group not in group_keys:
+            raise _RosterProblem(f"members[{index}].group", f"unknown group {member.group!r}")
     for index, group in enumerate(config.groups):
         if group.leader not in seen:
             raise _RosterProblem(f"groups[{index}].leader", f"unknown member {group.leader!r}")
@@ -327,9 +334,6 @@ def _check_roster(config: Config) -> None:
                 f"groups[{index}].leader",
                 f"{group.leader!r} is a member of group {leader.group!r}, not of {group.key!r}",
             )
-    for index, member in enumerate(config.members):
-        if member.group is not None and member.group not in group_keys:
-            raise _RosterProblem(f"members[{index}].group", f"unknown group {member.group!r}")
     for key, system in config.systems.items():
         for name in system.responsible or ():
             if name not in seen:
