@@ -1,0 +1,75 @@
+"""The python-telegram-bot Application: token and API endpoints from the config,
+conversations persisted in the database, Chinese command list, every handler."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+from telegram import BotCommand
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+
+from bot import handlers, texts
+from bot.context import AppContext
+from bot.handlers.common import ChatContext, attach_context
+from bot.persistence import DatabasePersistence
+
+log = logging.getLogger(__name__)
+
+
+class MissingToken(Exception):
+    """No bot token in the config or in ZHIBU_TELEGRAM_TOKEN."""
+
+
+def build_application(context: AppContext) -> Application:
+    """The bot, ready to ``run_polling`` / ``run_webhook`` (or to be started by a test harness)."""
+    token = context.config.token
+    if not token:
+        raise MissingToken("telegram.token is not set (config or ZHIBU_TELEGRAM_TOKEN)")
+    if context.engine is None:
+        raise RuntimeError("open_database(context) before build_application")
+    telegram = context.config.telegram
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .context_types(ContextTypes(context=ChatContext))
+        .persistence(DatabasePersistence(context.engine, context.clock))
+        # One update at a time: a person's album photos and button presses keep their order.
+        .concurrent_updates(False)
+        .rate_limiter(AIORateLimiter(max_retries=0))
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if telegram.base_url:
+        builder = builder.base_url(telegram.base_url)
+    if telegram.base_file_url:
+        builder = builder.base_file_url(telegram.base_file_url)
+    application = builder.build()
+    attach_context(application, context)
+    handlers.register(application)
+    return application
+
+
+def _engine():
+    """The reminder engine's module, if installed (it is owned by another area)."""
+    try:
+        return importlib.import_module("bot.scheduler")
+    except ModuleNotFoundError as missing:
+        if missing.name != "bot.scheduler":
+            raise
+        return None
+
+
+async def _post_init(application: Application) -> None:
+    await application.bot.set_my_commands([BotCommand(name, text) for name, text in texts.COMMAND_DESCRIPTIONS])
+    engine = _engine()
+    if engine is not None:
+        await engine.start(application, getattr(application, "zhibu_context"))
+    else:
+        log.warning("bot.scheduler is missing: no reminders will be sent")
+
+
+async def _post_shutdown(application: Application) -> None:
+    engine = _engine()
+    if engine is not None:
+        await engine.stop(application)

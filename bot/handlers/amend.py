@@ -1,0 +1,203 @@
+"""Amending a record from /records: add photos or minutes, fix the topic or the date.
+Each change goes through storage (audited: who, when, before, after)."""
+
+from __future__ import annotations
+
+import warnings
+
+from enum import IntEnum
+
+from telegram import Update
+from telegram.warnings import PTBUserWarning
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+
+from bot import keyboards, services, texts
+from bot.auth import Action
+from bot.dates import DateProblem, DateRejected, parse_held_on
+from bot.handlers.common import (
+    ChatContext,
+    FileRefused,
+    answer_button,
+    drop_buttons,
+    file_ref_from_json,
+    file_ref_to_json,
+    reply,
+    take_file,
+)
+from bot.handlers.log_conversation import CONVERSATION_TIMEOUT, TEXT
+from bot.handlers.log_draft import AMEND_KEY, DRAFT_KEY, MINUTES_MAX_CHARS, TOPIC_MAX_CHARS
+from bot.handlers.log_save import hint, on_timeout
+from storage.models import AttachmentKind
+
+# Buttons are tracked per chat and user on purpose (one conversation per person),
+# which PTB warns about for per_message=False.
+warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
+
+NAME = "amend_record"
+FILES = filters.PHOTO | filters.Document.ALL
+ANYTHING_ELSE = filters.ALL & ~filters.COMMAND
+
+
+class AmendStep(IntEnum):
+    PHOTOS = 21
+    MINUTES = 22
+    TOPIC = 23
+    DATE = 24
+
+
+ASKS = {
+    "photos": (AmendStep.PHOTOS, texts.AMEND_ASK_PHOTOS),
+    "minutes": (AmendStep.MINUTES, texts.AMEND_ASK_MINUTES),
+    "topic": (AmendStep.TOPIC, texts.AMEND_ASK_TOPIC),
+    "date": (AmendStep.DATE, texts.AMEND_ASK_DATE),
+}
+
+
+def _state(ctx: ChatContext) -> dict:
+    return ctx.user_data[AMEND_KEY]
+
+
+async def start_amend(update: Update, ctx: ChatContext) -> int:
+    """``amd:<id>:<what>``: only for someone allowed to amend that record."""
+    _, record_id, what = update.callback_query.data.split(":")
+    if ctx.user_data.get(DRAFT_KEY):
+        await answer_button(update, texts.LOG_IN_PROGRESS, alert=True)
+        return ConversationHandler.END
+    with ctx.session() as session:
+        allowed = services.open_record(session, ctx.zhibu.ruleset, ctx.person, int(record_id), Action.AMEND_RECORD)
+    if allowed is None:
+        await answer_button(update, texts.NOT_ALLOWED, alert=True)
+        return ConversationHandler.END
+    await answer_button(update)
+    ctx.user_data[AMEND_KEY] = {"record_id": int(record_id), "photos": []}
+    step, question = ASKS[what]
+    markup = keyboards.photos_done("amd:pho", allow_later=False) if step is AmendStep.PHOTOS else None
+    await reply(update, question, reply_markup=markup)
+    return step
+
+
+async def _apply(update: Update, ctx: ChatContext, **changes) -> int:
+    state = ctx.user_data.pop(AMEND_KEY, None)
+    if state is None:
+        return ConversationHandler.END
+    with ctx.session() as session:
+        done = services.amend(
+            session, ctx.zhibu.ruleset, ctx.person, record_id=state["record_id"], now=ctx.now(), **changes
+        )
+    await reply(update, texts.AMEND_SAVED if done else texts.NOT_ALLOWED)
+    return ConversationHandler.END
+
+
+async def on_topic(update: Update, ctx: ChatContext) -> int | None:
+    topic = " ".join(update.message.text.split())
+    if not 1 <= len(topic) <= TOPIC_MAX_CHARS:
+        await reply(update, texts.topic_bad(TOPIC_MAX_CHARS))
+        return None
+    return await _apply(update, ctx, topic=topic)
+
+
+async def on_date(update: Update, ctx: ChatContext) -> int | None:
+    max_days = ctx.zhibu.ruleset.max_backdate_days
+    try:
+        day = parse_held_on(update.message.text, ctx.today(), max_days)
+    except DateRejected as rejected:
+        await reply(
+            update,
+            {
+                DateProblem.UNREADABLE: texts.DATE_UNREADABLE,
+                DateProblem.FUTURE: texts.DATE_IN_FUTURE,
+                DateProblem.TOO_OLD: texts.date_too_old(max_days),
+            }[rejected.problem],
+        )
+        return None
+    return await _apply(update, ctx, held_on=day)
+
+
+async def on_minutes_text(update: Update, ctx: ChatContext) -> int | None:
+    text = update.message.text.strip()
+    if not text or len(text) > MINUTES_MAX_CHARS:
+        await reply(update, texts.MINUTES_TOO_LONG)
+        return None
+    return await _apply(update, ctx, minutes_text=text)
+
+
+async def on_minutes_file(update: Update, ctx: ChatContext) -> int | None:
+    try:
+        ref = await take_file(ctx, update.message, allowed=frozenset({"document", "photo"}))
+    except FileRefused as refused:
+        await reply(update, texts.file_rejected(refused.text))
+        return None
+    return await _apply(update, ctx, files=[(ref, AttachmentKind.MINUTES)])
+
+
+async def on_photo(update: Update, ctx: ChatContext) -> int | None:
+    try:
+        ref = await take_file(ctx, update.message, allowed=frozenset({"photo"}))
+    except FileRefused as refused:
+        await reply(update, texts.file_rejected(refused.text))
+        return None
+    state = _state(ctx)
+    state["photos"].append(file_ref_to_json(ref))
+    if update.message.media_group_id is None:
+        await reply(update, texts.photo_received(len(state["photos"])), reply_markup=keyboards.photos_done("amd:pho", allow_later=False))
+    return None
+
+
+async def on_photos_done(update: Update, ctx: ChatContext) -> int | None:
+    await answer_button(update)
+    await drop_buttons(update)
+    photos = _state(ctx)["photos"]
+    if not photos:
+        ctx.user_data.pop(AMEND_KEY, None)
+        await reply(update, texts.AMEND_NOTHING)
+        return ConversationHandler.END
+    return await _apply(update, ctx, files=[(file_ref_from_json(p), AttachmentKind.PHOTO) for p in photos])
+
+
+async def cancel(update: Update, ctx: ChatContext) -> int:
+    ctx.user_data.pop(AMEND_KEY, None)
+    await answer_button(update)
+    await reply(update, texts.CANCELLED)
+    return ConversationHandler.END
+
+
+async def timed_out(update: Update, ctx: ChatContext) -> None:
+    ctx.user_data.pop(AMEND_KEY, None)
+    await on_timeout(update, ctx)
+
+
+def conversation() -> ConversationHandler:
+    from telegram.ext import TypeHandler
+
+    return ConversationHandler(
+        name=NAME,
+        persistent=True,
+        conversation_timeout=CONVERSATION_TIMEOUT,
+        entry_points=[CallbackQueryHandler(start_amend, pattern=r"^amd:\d{1,12}:(photos|minutes|topic|date)$")],
+        states={
+            AmendStep.PHOTOS: [
+                CallbackQueryHandler(on_photos_done, pattern=r"^amd:pho:done$"),
+                MessageHandler(FILES, on_photo),
+                MessageHandler(ANYTHING_ELSE, hint(texts.EXPECTING_PHOTO)),
+            ],
+            AmendStep.MINUTES: [
+                MessageHandler(TEXT, on_minutes_text),
+                MessageHandler(FILES, on_minutes_file),
+                MessageHandler(ANYTHING_ELSE, hint(texts.AMEND_ASK_MINUTES)),
+            ],
+            AmendStep.TOPIC: [
+                MessageHandler(TEXT, on_topic),
+                MessageHandler(ANYTHING_ELSE, hint(texts.AMEND_ASK_TOPIC)),
+            ],
+            AmendStep.DATE: [
+                MessageHandler(TEXT, on_date),
+                MessageHandler(ANYTHING_ELSE, hint(texts.AMEND_ASK_DATE)),
+            ],
+            ConversationHandler.TIMEOUT: [TypeHandler(Update, timed_out)],
+        },
+        fallbacks=[CommandHandler("cancel", cancel)],
+    )
+
+
+def handlers() -> list[BaseHandler]:
+    return [conversation()]
