@@ -9,7 +9,15 @@ from enum import IntEnum
 
 from telegram import Update
 from telegram.warnings import PTBUserWarning
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram.ext import (
+    BaseHandler,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
 
 from bot import keyboards, services, texts
 from bot.auth import Action
@@ -28,10 +36,6 @@ from bot.handlers.log_conversation import CONVERSATION_TIMEOUT, TEXT
 from bot.handlers.log_draft import AMEND_KEY, DRAFT_KEY, MINUTES_MAX_CHARS, TOPIC_MAX_CHARS
 from bot.handlers.log_save import hint, on_timeout
 from storage.models import AttachmentKind
-
-# Buttons are tracked per chat and user on purpose (one conversation per person),
-# which PTB warns about for per_message=False.
-warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
 
 NAME = "amend_record"
 FILES = filters.PHOTO | filters.Document.ALL
@@ -167,8 +171,14 @@ async def timed_out(update: Update, ctx: ChatContext) -> None:
 
 
 def conversation() -> ConversationHandler:
-    from telegram.ext import TypeHandler
+    # Buttons are tracked per chat and user on purpose (one conversation per
+    # person), which PTB warns about for per_message=False.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBUserWarning)
+        return _build()
 
+
+def _build() -> ConversationHandler:
     return ConversationHandler(
         name=NAME,
         persistent=True,

@@ -23,10 +23,6 @@ from bot import texts
 from bot.handlers import log_files, log_save, log_steps
 from bot.handlers.log_draft import TIMEOUT, Step
 
-# Buttons are tracked per chat and user on purpose (one conversation per person),
-# which PTB warns about for per_message=False.
-warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
-
 NAME = "log_meeting"
 CONVERSATION_TIMEOUT = timedelta(minutes=30)
 
@@ -40,6 +36,14 @@ def _button(callback, pattern: str) -> CallbackQueryHandler:
 
 
 def conversation() -> ConversationHandler:
+    # Buttons are tracked per chat and user on purpose (one conversation per
+    # person), which PTB warns about for per_message=False.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBUserWarning)
+        return _build()
+
+
+def _build() -> ConversationHandler:
     return ConversationHandler(
         name=NAME,
         persistent=True,
