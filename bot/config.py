@@ -59,12 +59,24 @@ Offsets = Annotated[
 RoleName = Annotated[Role, Field(strict=False)]
 
 
+def _http_url(value: str | None, *, secure: bool = False) -> str | None:
+    schemes = ("https://",) if secure else ("http://", "https://")
+    if value is not None and (not value.startswith(schemes) or len(value) <= len("https://")):
+        raise ValueError("must be an " + ("https://" if secure else "http:// or https://") + " URL")
+    return value
+
+
 class WebhookConfig(_Strict):
     listen: str = "0.0.0.0"
     port: int = Field(8443, ge=1, le=65535)
-    url: str
+    url: str  # Telegram delivers webhooks over HTTPS only
     secret_token: str = Field(min_length=1, max_length=256, pattern=r"^[A-Za-z0-9_-]+$")
     url_path: str = ""
+
+    @field_validator("url")
+    @classmethod
+    def _https(cls, value: str) -> str:
+        return _http_url(value, secure=True)
 
 
 class TelegramConfig(_Strict):
@@ -72,6 +84,11 @@ class TelegramConfig(_Strict):
     base_url: str | None = None
     base_file_url: str | None = None
     webhook: WebhookConfig | None = None
+
+    @field_validator("base_url", "base_file_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        return _http_url(value)
 
     def __repr__(self) -> str:  # the token must never reach a log or a traceback
         return f"TelegramConfig(base_url={self.base_url!r}, webhook={self.webhook is not None})"

@@ -2,7 +2,7 @@
 
 Every rule the seed document and the 支部工作条例 impose — frequency, window,
 quorum, standalone, order, combined sittings — is a field here. The checker in
-:mod:`scheduling.compliance` interprets the fields generically; no system key is
+:mod:`scheduling.obligations` interprets the fields generically; no system key is
 special-cased anywhere else in the code.
 """
 

@@ -75,6 +75,13 @@ BROKEN = [
     pytest.param(edited(f'token = "{SECRET}"', "token = 987654"), ": telegram.token: Input should be a valid string", id="token-not-text"),
     pytest.param(edited("[branch]", "[branch]\nchat_id = \"-100\""), ": branch.chat_id: Input should be a valid integer", id="chat-id-not-a-number"),
     pytest.param("[telegram]\n", ": members: required key is missing", id="no-members"),
+    pytest.param(
+        edited("# [telegram.webhook]", '[telegram.webhook]\nurl = "http://bot.example.org/zhibu"\nsecret_token = "abc"\n# '),
+        ": telegram.webhook.url: must be an https:// URL",
+        id="webhook-not-https",
+    ),
+    pytest.param(edited("# [telegram.webhook]", '[telegram.webhook]\nurl = "https://bot.example.org/z"\n# '), ": telegram.webhook.secret_token: required key is missing", id="webhook-without-secret"),
+    pytest.param(edited('# base_url = "http://127.0.0.1:8081/bot"', 'base_url = "127.0.0.1:8081/bot"'), ": telegram.base_url: must be an http:// or https:// URL", id="bot-api-url-without-scheme"),
 ]
 
 
