@@ -1,0 +1,140 @@
+"""What the engine owes at a moment: stopping, ending escalation, catch-up after
+downtime, planned dates and snoozes (which never delay escalation), digests,
+absence warnings and follow-ups."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from scheduling.engine import DeferredRecord, Kind, ObligationPlan, Variant
+from tests.engine.helpers import SECRETARY, at, engine, sitting
+
+FEB = "committee_meeting:-:2026-02"
+SINCE = date(2026, 1, 1)
+
+
+def _about(messages, obligation_key: str, kind: Kind | None = None):
+    return [m for m in messages if m.obligation and m.obligation.key == obligation_key and (kind is None or m.kind is kind)]
+
+
+def test_reminders_stop_once_the_obligation_is_done():
+    done = sitting(1, "committee_meeting", date(2026, 2, 10))
+    messages = engine(records=[done], since=SINCE).due(at(date(2026, 2, 26)))
+    assert _about(messages, FEB) == []
+    assert _about(engine(records=[done], since=SINCE).due(at(date(2026, 3, 9))), FEB) == []
+
+
+def test_a_record_that_does_not_count_keeps_the_reminders_going():
+    no_quorum = sitting(1, "committee_meeting", date(2026, 2, 10), present=("常天民",))
+    messages = engine(records=[no_quorum], since=SINCE).due(at(date(2026, 2, 26)))
+    assert [m.recipient for m in _about(messages, FEB, Kind.REMINDER)] == ["郭谨瑜"]
+
+
+def test_a_late_record_ends_the_escalation_and_tells_the_secretary():
+    late = sitting(1, "committee_meeting", date(2026, 2, 27), logged=at(date(2026, 3, 4), 10))
+    after = engine(records=[late], since=SINCE).due(at(date(2026, 3, 9), 9))
+    about = _about(after, FEB)
+    assert [(m.variant, m.recipient) for m in about] == [(Variant.RESOLVED, SECRETARY)]
+    assert about[0].at == at(date(2026, 3, 4), 10)
+
+
+def test_a_record_logged_before_escalation_ends_nothing_and_tells_nobody():
+    on_time = sitting(1, "committee_meeting", date(2026, 2, 27), logged=at(date(2026, 2, 27), 20))
+    assert _about(engine(records=[on_time], since=SINCE).due(at(date(2026, 3, 9))), FEB) == []
+
+
+def test_after_downtime_only_the_latest_missed_reminder_is_due():
+    messages = engine(since=SINCE).due(at(date(2026, 2, 27), 15))
+    reminders = _about(messages, FEB, Kind.REMINDER)
+    assert [(m.recipient, m.at) for m in reminders] == [("郭谨瑜", at(date(2026, 2, 26)))]
+
+
+def test_downtime_past_the_deadline_leaves_escalations_and_no_reminder():
+    messages = _about(engine(since=SINCE).due(at(date(2026, 3, 10))), FEB)
+    assert {m.kind for m in messages} == {Kind.ESCALATION}
+    assert {m.level for m in messages} == {1, 2}
+
+
+def test_before_a_send_time_the_day_is_not_yet_due():
+    assert _about(engine(since=SINCE).due(at(date(2026, 2, 26), 8, 59)), FEB, Kind.REMINDER)[0].at == at(date(2026, 2, 14))
+
+
+def test_nothing_scheduled_before_the_engine_began_is_produced():
+    messages = engine(since=date(2026, 2, 27)).due(at(date(2026, 2, 27), 10))
+    assert _about(messages, FEB, Kind.REMINDER) == []
+
+
+def test_a_planned_date_replaces_the_reminders_with_the_eve_and_the_day():
+    plans = {FEB: ObligationPlan(planned_on=date(2026, 2, 26))}
+    planned = engine(plans=plans, since=SINCE)
+    assert _about(planned.due(at(date(2026, 2, 14))), FEB, Kind.REMINDER) == []
+    eve = _about(planned.due(at(date(2026, 2, 25))), FEB, Kind.REMINDER)
+    day = _about(planned.due(at(date(2026, 2, 26))), FEB, Kind.REMINDER)
+    assert [m.variant for m in eve] == [Variant.PLANNED_EVE]
+    assert [m.variant for m in day] == [Variant.PLANNED_DAY] and day[0].key != eve[0].key
+
+
+def test_a_planned_date_after_the_deadline_does_not_delay_escalation():
+    plans = {FEB: ObligationPlan(planned_on=date(2026, 3, 5))}
+    messages = _about(engine(plans=plans, since=SINCE).due(at(date(2026, 3, 2))), FEB, Kind.ESCALATION)
+    assert {m.level for m in messages} == {1}
+
+
+def test_a_snooze_reminds_again_on_the_next_workday_and_does_not_delay_escalation():
+    plans = {FEB: ObligationPlan(snoozed_until=date(2026, 2, 3))}
+    snoozed = engine(plans=plans, since=SINCE)
+    assert [m.variant for m in _about(snoozed.due(at(date(2026, 2, 3))), FEB, Kind.REMINDER)] == [Variant.SNOOZE]
+    assert {m.level for m in _about(snoozed.due(at(date(2026, 3, 9))), FEB, Kind.ESCALATION)} == {1, 2}
+
+
+def test_the_digest_lists_what_is_due_this_week_and_what_is_overdue():
+    done = sitting(1, "committee_meeting", date(2026, 2, 10))
+    digest = [m for m in engine(records=[done], since=SINCE).due(at(date(2026, 3, 30))) if m.kind is Kind.DIGEST]
+    assert [m.recipient for m in digest] == [SECRETARY]
+    due = {o.key for o in digest[0].due_this_week}
+    overdue = {o.key for o in digest[0].overdue}
+    assert "committee_meeting:-:2026-03" in due and "general_assembly:-:2026-Q1" in due
+    assert "committee_meeting:-:2026-01" in overdue and FEB not in overdue
+
+
+def test_only_this_weeks_digest_is_due_after_downtime():
+    digests = [m for m in engine(since=SINCE).due(at(date(2026, 3, 12))) if m.kind is Kind.DIGEST]
+    assert [m.at for m in digests] == [at(date(2026, 3, 9))]
+
+
+def _group_meeting(record_id: int, held_on: date, present: tuple[str, ...]):
+    return sitting(record_id, "group_meeting", held_on, group="g1", present=present)
+
+
+def test_a_member_absent_for_three_months_is_named_to_the_group_leader_and_secretary_once():
+    records = [
+        _group_meeting(1, date(2026, 1, 9), ("李会玲", "王晓明")),
+        _group_meeting(2, date(2026, 2, 10), ("李会玲",)),
+        _group_meeting(3, date(2026, 3, 10), ("李会玲",)),
+    ]
+    warnings = lambda day: [m for m in engine(records=records, since=SINCE).due(at(day)) if m.kind is Kind.ABSENCE_WARNING]  # noqa: E731
+    assert [m for m in warnings(date(2026, 4, 8)) if m.subject == "王晓明"] == []
+    on_day = [m for m in warnings(date(2026, 4, 9)) if m.subject == "王晓明"]
+    assert {m.recipient for m in on_day} == {"李会玲", SECRETARY}
+    later = [m for m in warnings(date(2026, 4, 20)) if m.subject == "王晓明"]
+    assert {m.key for m in later} == {m.key for m in on_day}  # the same streak: the same keys
+
+
+def test_attending_again_starts_a_new_streak():
+    records = [
+        _group_meeting(1, date(2026, 1, 9), ("李会玲", "王晓明")),
+        _group_meeting(2, date(2026, 2, 10), ("李会玲",)),
+        _group_meeting(3, date(2026, 4, 20), ("李会玲", "王晓明")),
+        _group_meeting(4, date(2026, 5, 20), ("李会玲",)),
+    ]
+    messages = engine(records=records, since=SINCE).due(at(date(2026, 7, 20)))
+    streaks = {m.absent_since for m in messages if m.kind is Kind.ABSENCE_WARNING and m.subject == "王晓明"}
+    assert streaks == {date(2026, 4, 20)}
+
+
+def test_deferred_minutes_get_a_follow_up_two_workdays_after_logging():
+    deferred = DeferredRecord(7, "committee_meeting", None, date(2026, 3, 3), at(date(2026, 3, 3), 17), "郭谨瑜", True, False)
+    follow_ups = lambda day: [m for m in engine(deferred=[deferred], since=SINCE).due(at(day)) if m.kind is Kind.FOLLOW_UP]  # noqa: E731
+    assert follow_ups(date(2026, 3, 4)) == []
+    [message] = follow_ups(date(2026, 3, 5))
+    assert (message.recipient, message.record_id, message.missing) == ("郭谨瑜", 7, ("minutes",))
