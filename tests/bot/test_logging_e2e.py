@@ -47,3 +47,101 @@ async def test_a_member_binds_logs_a_group_meeting_and_the_secretary_sees_it_cou
             absent = session.exec(select(Attendance).where(Attendance.present == False)).all()  # noqa: E712
             assert [a.absence_reason for a in absent] == ["sick"]
             assert session.exec(select(AuditEntry).where(AuditEntry.action == "create")).first() is not None
+
+
+def _config(tmp_path, db_url, fake_api, **ids):
+    return write_test_config(tmp_path, db_url, fake_api, telegram_ids={name: IDS[name] for name in ids or IDS})
+
+
+async def test_a_democratic_life_meeting_without_two_thirds_of_the_leadership_is_kept_but_does_not_count(
+    fake_api, db_url, tmp_path, clock
+):
+    clock.set(clock.current.replace(month=11, day=20, hour=10))  # Q4, the meeting's window
+    async with BotHarness(fake_api, _config(tmp_path, db_url, fake_api), clock=clock) as bot:
+        secretary = fake_api.user(IDS["常天民"], "常天民")
+        summary = await log_meeting(
+            secretary,
+            system="民主生活会",
+            present=["常天民"],
+            reasons="公出",
+            standalone="是",
+            photos=[jpeg(3)],
+        )
+        assert "出席：1 人，应到 3 人" in summary.body and "单独召开：是" in summary.body
+        verdict = await press(secretary, summary, "保存")
+        assert "✗ 不计入 2026年度 的党员领导干部民主生活会" in verdict.body
+        assert "出席 1 人，应到 3 人，未达到三分之二" in verdict.body
+        assert "记录已保存" in verdict.body
+
+        status = await say(secretary, "/status")
+        assert "党员领导干部民主生活会 2026年度：不符合要求" in status.body
+        with bot.context.session() as session:
+            assert len(session.exec(select(MeetingRecord)).all()) == 1
+
+
+async def test_a_late_entry_counts_for_the_period_the_meeting_was_held_in(fake_api, db_url, tmp_path, clock):
+    clock.set(clock.current.replace(month=4, day=3, hour=10))
+    async with BotHarness(fake_api, _config(tmp_path, db_url, fake_api), clock=clock) as bot:
+        leader = fake_api.user(IDS["陈永胜"], "陈永胜")
+        summary = await log_meeting(leader, system="党小组会", date="3月28日", all_present=True, minutes=None)
+        assert "日期：2026年3月28日" in summary.body and "纪要：稍后补充" in summary.body
+        verdict = await press(leader, summary, "保存")
+        assert "（补录）" in verdict.body
+        assert "✓ 计入 2026年3月 的党小组会" in verdict.body
+        assert "稍后补充" in verdict.body
+
+        with bot.context.session() as session:
+            record = session.exec(select(MeetingRecord)).one()
+            assert record.late and record.group_key == "g2" and record.minutes_deferred and record.photos_deferred
+
+        secretary = fake_api.user(IDS["常天民"], "常天民")
+        note = await secretary.next_message()
+        assert "陈永胜登记了会议" in note.body and "2026年3月28日" in note.body
+
+
+async def test_a_party_lecture_held_with_the_general_assembly_counts_for_both(fake_api, db_url, tmp_path, clock):
+    async with BotHarness(fake_api, _config(tmp_path, db_url, fake_api), clock=clock):
+        secretary = fake_api.user(IDS["常天民"], "常天民")
+        summary = await log_meeting(secretary, system="支部党员大会", all_present=True, covers=["党课"], photos=[jpeg(4)])
+        assert "同时作为：党课" in summary.body
+        verdict = await press(secretary, summary, "保存")
+        assert "✓ 计入 2026年第一季度 的支部党员大会" in verdict.body
+        assert "✓ 计入 2026年第一季度 的党课" in verdict.body
+
+
+async def test_the_summary_can_be_edited_before_saving(fake_api, db_url, tmp_path, clock):
+    async with BotHarness(fake_api, _config(tmp_path, db_url, fake_api), clock=clock) as bot:
+        leader = fake_api.user(IDS["李会玲"], "李会玲")
+        summary = await log_meeting(leader, system="党小组会", all_present=True)
+        question = await press(leader, summary, "修改")
+        prompt = await press(leader, question, "主题")
+        assert "主题" in prompt.body
+        summary = await say(leader, "专题学习：党章")
+        assert "主题：专题学习：党章" in summary.body
+        question = await press(leader, summary, "修改")
+        prompt = await press(leader, question, "日期")
+        summary = await press(leader, prompt, "昨天")
+        assert "日期：2026年3月1日" in summary.body
+        cancelled = await press(leader, summary, "取消")
+        assert "未保存" in cancelled.body
+        with bot.context.session() as session:
+            assert session.exec(select(MeetingRecord)).all() == []
+
+
+async def test_photos_sent_as_an_album_are_all_kept_and_acknowledged_once(fake_api, db_url, tmp_path, clock):
+    async with BotHarness(fake_api, _config(tmp_path, db_url, fake_api), clock=clock) as bot:
+        leader = fake_api.user(IDS["李会玲"], "李会玲")
+        message = await say(leader, "/log")
+        message = await press(leader, message, "党小组会")
+        message = await press(leader, message, "今天")
+        message = await say(leader, "组织生活")
+        message = await press(leader, message, "全部到会")
+        message = await say(leader, "纪要全文")
+        leader.send_album([jpeg(10), jpeg(11), jpeg(12)])
+        ack = await leader.next_message()
+        assert "已收到 3 张照片" in ack.body
+        summary = await press(leader, ack, "完成")
+        assert "照片：3 张" in summary.body
+        await press(leader, summary, "保存")
+        with bot.context.session() as session:
+            assert len(session.exec(select(Attachment)).all()) == 3
