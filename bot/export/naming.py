@@ -14,7 +14,7 @@ MAX_NAME = 100  # characters; far below every file system's 255-byte limit for C
 def safe_name(text: str, *, fallback: str = "_") -> str:
     """``text`` as one path component: illegal characters become "_", no trailing dot or
     space (Windows drops them), no reserved device name, at most :data:`MAX_NAME` characters."""
-    name = _ILLEGAL.sub("_", unicodedata.normalize("NFC", text)).strip()
+    name = _ILLEGAL.sub("_", unicodedata.normalize("NFC", text).strip()).strip()
     name = name[:MAX_NAME].rstrip(". ")
     if not name or set(name) <= {"."}:
         return fallback

@@ -105,8 +105,16 @@ def make_branch(tmp_path: Path, db_url: str, clock, *, groups: list[dict] | None
 
 
 @pytest.fixture
-def branch(tmp_path, db_url, clock):
-    """The example branch, empty, today 2026-03-02."""
+def branch(tmp_path, clock):
+    """The example branch, empty, today 2026-03-02, on SQLite. Most export tests only
+    format what storage returns; the ``*_on_each_backend`` fixtures run on PostgreSQL too."""
+    branch = make_branch(tmp_path, f"sqlite:///{tmp_path / 'zhibu.db'}", clock)
+    yield branch
+    branch.context.close()
+
+
+@pytest.fixture
+def branch_on_each_backend(tmp_path, db_url, clock):
     branch = make_branch(tmp_path, db_url, clock)
     yield branch
     branch.context.close()
@@ -114,6 +122,15 @@ def branch(tmp_path, db_url, clock):
 
 @pytest.fixture
 def busy_branch(branch):
+    return log_busy_year(branch)
+
+
+@pytest.fixture
+def busy_branch_on_each_backend(branch_on_each_backend):
+    return log_busy_year(branch_on_each_backend)
+
+
+def log_busy_year(branch: Branch) -> Branch:
     """Four sittings of January–February 2026, one of them invalid, one amended:
 
     - 第一党小组's group meeting on 1-20 (2 photos), topic amended later;

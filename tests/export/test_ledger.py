@@ -28,7 +28,8 @@ def test_the_ledger_has_a_summary_one_sheet_per_system_and_the_audit(busy_branch
     assert book["党小组会"].column_dimensions["B"].width >= 20  # the topic is readable
 
 
-def test_a_sitting_row_carries_everything_the_seed_asks_to_keep(busy_branch):
+def test_a_sitting_row_carries_everything_the_seed_asks_to_keep(busy_branch_on_each_backend):
+    busy_branch = busy_branch_on_each_backend
     sitting = as_dicts(_ledger(busy_branch)["党小组会"])[0]
 
     assert sitting == {
@@ -103,7 +104,8 @@ def test_the_summary_gives_completion_rates_per_system_and_per_group(busy_branch
     assert ("✓", "已完成") in legend and ("✗", "已逾期") in legend and ("⚠", "不符合要求") in legend
 
 
-def test_the_audit_sheet_lists_who_changed_what_when(busy_branch):
+def test_the_audit_sheet_lists_who_changed_what_when(busy_branch_on_each_backend):
+    busy_branch = busy_branch_on_each_backend
     audit = as_dicts(_ledger(busy_branch)["修改记录"])
 
     amendment = next(entry for entry in audit if entry["操作"] == "修改")
@@ -171,8 +173,8 @@ def test_the_same_data_gives_the_same_workbook_bytes(busy_branch):
         pytest.param("第一/党:小组?*", "党小组会", id="illegal-characters-in-a-group-name"),
     ],
 )
-def test_group_names_with_odd_characters_are_kept_in_cells(tmp_path, db_url, clock, name, sheet_prefix):
-    branch = make_branch(tmp_path, db_url, clock, groups=[{"key": "g1", "name": name, "leader": "李会玲"},
+def test_group_names_with_odd_characters_are_kept_in_cells(tmp_path, clock, name, sheet_prefix):
+    branch = make_branch(tmp_path, f"sqlite:///{tmp_path / 'zhibu.db'}", clock, groups=[{"key": "g1", "name": name, "leader": "李会玲"},
                                                           {"key": "g2", "name": "第二党小组", "leader": "陈永胜"}])
     try:
         branch.log("odd", system="group_meeting", group="g1", held_on=date(2026, 1, 9), present=G1, expected=G1)
