@@ -25,31 +25,22 @@ class DateRejected(ValueError):
         self.problem = problem
 
 
-def parse_day(text: str, today: date) -> date:
-    """The day ``text`` names (今天, 昨天, 2026-03-28, 3月28日); raises DateRejected(UNREADABLE)."""
-    text = (text or "").strip().replace("　", " ")
+def parse_day(text: str, today: date) -> tuple[date, bool]:
+    """The day ``text`` names (今天, 昨天, 2026-03-28, 3月28日) and whether it gave a year.
+
+    Without a year the day is taken in ``today``'s year. Raises DateRejected(UNREADABLE).
+    """
+    text = (text or "").strip().replace("\u3000", " ")
     if not text or len(text) > _MAX_LENGTH:
         raise DateRejected(DateProblem.UNREADABLE)
     if text in _RELATIVE:
-        return today - timedelta(days=_RELATIVE[text])
-    match = _ISO.match(text)
-    if match:
-        year, month, day = (int(g) for g in match.groups())
-    else:
-        match = _CHINESE.match(text)
-        if not match:
-            raise DateRejected(DateProblem.UNREADABLE)
-        year = int(match.group(1)) if match.group(1) else today.year
-        month, day = int(match.group(2)), int(match.group(3))
-        if not match.group(1):
-            # "12月30日" typed on 2 January means last year's December.
-            try:
-                if date(year, month, day) > today:
-                    year -= 1
-            except ValueError:
-                raise DateRejected(DateProblem.UNREADABLE) from None
+        return today - timedelta(days=_RELATIVE[text]), True
+    match = _ISO.match(text) or _CHINESE.match(text)
+    if not match:
+        raise DateRejected(DateProblem.UNREADABLE)
+    year_text, month, day = match.group(1), int(match.group(2)), int(match.group(3))
     try:
-        return date(year, month, day)
+        return date(int(year_text) if year_text else today.year, month, day), bool(year_text)
     except ValueError:
         raise DateRejected(DateProblem.UNREADABLE) from None
 
@@ -64,5 +55,12 @@ def check_held_on(day: date, today: date, max_backdate_days: int) -> date:
 
 
 def parse_held_on(text: str, today: date, max_backdate_days: int) -> date:
-    """Parse and check in one step."""
-    return check_held_on(parse_day(text, today), today, max_backdate_days)
+    """Parse and check in one step. A day typed without a year that is still ahead this
+    year means last year's (``12月30日`` typed on 2 January), if that may be logged."""
+    day, year_given = parse_day(text, today)
+    if day > today and not year_given:
+        try:
+            return check_held_on(day.replace(year=day.year - 1), today, max_backdate_days)
+        except (DateRejected, ValueError):
+            pass  # not last year's either: report it as a future day
+    return check_held_on(day, today, max_backdate_days)
