@@ -102,8 +102,8 @@ def enqueue(session: Session, messages: Iterable[NewMessage], *, now: datetime) 
     for row in rows:
         # ON CONFLICT DO NOTHING: a second scheduler (or a retried tick) that plans
         # the same message finds the key taken and adds nothing.
-        statement = insert(table).values(**row).on_conflict_do_nothing(index_elements=["key"])
-        inserted += session.execute(statement).rowcount or 0
+        statement = insert(table).values(**row).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id)
+        inserted += session.execute(statement).first() is not None
     return inserted
 
 
