@@ -478,7 +478,7 @@ CHECK_CALENDAR = "日历"
 
 # --- command line: status (storage) ----------------------------------------
 
-STATUS_COLUMNS = ("制度", "党小组", "周期", "截止日期", "状态", "记录")
+STATUS_COLUMNS = ("制度", "党小组", "周期", "截止日期", "状态", "记录", "计划日期")
 
 
 def cli_status_title(branch_name: str, today: date) -> str:

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from scheduling.obligations import Obligation, ObligationStatus, SittingRecord, compliance, obligation_for
 from scheduling.reminder_plan import send_days
 from scheduling.rules import Ruleset
 from scheduling.workdays import WorkdayCalendar
+from storage.models import ObligationState
 from storage.records import load_sittings
 
 
@@ -87,3 +88,9 @@ def status_objects(
             }
         )
     return objects
+
+
+def planned_dates(session: Session) -> dict[str, date]:
+    """Obligation key -> the day someone said the meeting will be held (已定日期)."""
+    rows = session.exec(select(ObligationState).where(ObligationState.planned_on.is_not(None)))
+    return {row.obligation_key: row.planned_on for row in rows}

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import unicodedata
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from bot import texts
+from bot.commands.plan import text_table
 from bot.context import AppContext, open_context
-from storage.reports import status_objects, year_report
+from storage.reports import YearReport, planned_dates, status_objects, year_report
 
 
 def run(args: argparse.Namespace) -> int:
@@ -26,47 +26,37 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def render(context: AppContext, *, at, output: str) -> str:
+def render(context: AppContext, *, at: date | None, output: str) -> str:
     """The status of the year of ``at`` (today if None) as a table or JSON text."""
     today = at or context.today()
     # Everything logged up to the end of that day in the branch's zone.
     as_of = datetime.combine(today + timedelta(days=1), time(), tzinfo=context.zone)
     with context.session() as session:
         report = year_report(session, ruleset=context.ruleset, today=today, year=today.year, as_of=as_of)
-    objects = status_objects(report, ruleset=context.ruleset, calendar=context.calendar, zone=context.zone)
+        planned = planned_dates(session)
     if output == "json":
+        objects = status_objects(report, ruleset=context.ruleset, calendar=context.calendar, zone=context.zone)
         return json.dumps(objects, ensure_ascii=False, indent=2)
-    return _table(context, objects, today)
+    return _table(context, report, planned, today)
 
 
-def _table(context: AppContext, objects: list[dict], today) -> str:
+def _table(context: AppContext, report: YearReport, planned: dict[str, date], today: date) -> str:
     ruleset = context.ruleset
     group_names = {group.key: group.name for group in ruleset.roster.groups}
-    rows = [
-        (
-            ruleset.system(item["system"]).name,
-            group_names.get(item["group"], item["group"] or texts.NOT_SET),
-            item["period"],
-            item["deadline"],
-            texts.STATUS_NAMES.get(item["status"], item["status"]),
-            ", ".join(f"#{record_id}" for record_id in item["records"]) or texts.NOT_SET,
+    rows = []
+    for item in report.statuses:
+        obligation = item.obligation
+        planned_on = planned.get(obligation.key) if item.status.value != "done" else None
+        rows.append(
+            (
+                ruleset.system(obligation.system).name,
+                group_names.get(obligation.group, obligation.group or texts.NOT_SET),
+                obligation.period.key,
+                obligation.deadline.isoformat(),
+                texts.STATUS_NAMES.get(item.status.value, item.status.value),
+                ", ".join(f"#{record_id}" for record_id in item.record_ids) or texts.NOT_SET,
+                planned_on.isoformat() if planned_on else "",
+            )
         )
-        for item in objects
-    ]
     title = texts.cli_status_title(context.config.branch.name, today)
-    return title + "\n" + format_table(texts.STATUS_COLUMNS, rows)
-
-
-def _width(text: str) -> int:
-    # Chinese characters take two columns in a terminal.
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def format_table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
-    """Columns padded for a terminal, wide characters counted as two."""
-    widths = [max([_width(h)] + [_width(row[i]) for row in rows]) for i, h in enumerate(headers)]
-
-    def line(cells) -> str:
-        return "  ".join(cell + " " * (width - _width(cell)) for cell, width in zip(cells, widths)).rstrip()
-
-    return "\n".join([line(headers), line("-" * w for w in widths), *(line(row) for row in rows)])
+    return title + "\n" + text_table(texts.STATUS_COLUMNS, rows)

@@ -9,6 +9,7 @@ import pytest
 
 from bot.context import open_context
 from scheduling.rules import AbsenceReason
+from storage.models import ObligationState
 from storage.records import create_record
 from tests.conftest import SHANGHAI
 from tests.storage.support import branch_config, zhibu
@@ -119,6 +120,22 @@ def test_the_table_names_systems_and_statuses_in_chinese(capsys, branch):
     january = next(line for line in lines if "支部委员会" in line and "2026-01 " in line)
     assert "已完成" in january and f"#{ids['january']}" in january
     assert any("第一党小组" in line and "已逾期" in line for line in lines)
+
+
+def test_the_table_shows_a_planned_date_until_the_meeting_is_logged(capsys, branch):
+    config, _ = branch
+    context = open_context(config)
+    with context.session() as session:
+        for key in ("committee_meeting:-:2026-03", "committee_meeting:-:2026-01"):
+            session.add(ObligationState(obligation_key=key, planned_on=date(2026, 3, 20),
+                                        updated_at=datetime(2026, 3, 2, tzinfo=SHANGHAI)))
+    context.close()
+
+    _, out, _ = zhibu(capsys, "--config", str(config), "status", "--at", "2026-03-05")
+
+    march = next(line for line in out.splitlines() if "支部委员会" in line and "2026-03 " in line)
+    january = next(line for line in out.splitlines() if "支部委员会" in line and "2026-01 " in line)
+    assert march.endswith("2026-03-20") and "2026-03-20" not in january
 
 
 def test_without_at_it_reports_the_current_year(capsys, tmp_path):
