@@ -260,7 +260,18 @@ class FakeBotApi:
 
     # -- HTTP --------------------------------------------------------------------
 
+    def summary(self) -> dict[str, Any]:
+        """Counters for benchmarks: messages accepted, distinct, duplicated, refused, violations."""
+        by_method: dict[str, int] = {}
+        for call in self._calls:
+            by_method[call.method] = by_method.get(call.method, 0) + 1
+        return {"accepted": self.stats.accepted, "distinct": self.stats.accepted - self.stats.duplicates,
+                "duplicates": self.stats.duplicates, "rate_limited": self.stats.rate_limited,
+                "calls": by_method, "violations": list(self.violations)}
+
     async def _handle(self, request: web.Request) -> web.Response:
+        if request.path == "/_fake/summary":  # for a fake running in another process
+            return web.json_response(self.summary())
         if match := FILE_PATH.fullmatch(request.path):
             return self._download(match["token"], match["path"])
         match = METHOD_PATH.fullmatch(request.path)
