@@ -361,11 +361,17 @@ def _check_roster(config: Config) -> None:
 
 
 def _check_counts(config: Config) -> None:
-    """min_per_period must not exceed max_per_period, the built-in one included."""
+    """min_per_period must not exceed max_per_period, the built-in one included; a
+    system held only in some months of the year stays yearly."""
     for default in DEFAULT_SYSTEMS:
         override = config.systems.get(default.key)
         if override is None:
             continue
+        if default.window is not None and override.period not in (None, PeriodKind.YEAR):
+            raise _RosterProblem(
+                f"systems.{default.key}.period",
+                f"must be 'year': the system is held only in months {default.window.first_month}–{default.window.last_month}",
+            )
         low = override.min_per_period or default.min_per_period
         high = override.max_per_period or default.max_per_period
         if high is not None and low > high:

@@ -78,6 +78,8 @@ class Quorum:
         numerator, denominator = int(match.group(1)), int(match.group(2))
         if denominator == 0 or not 0 < numerator <= denominator:
             raise ValueError(f"quorum must be a fraction between 0 and 1, not {text!r}")
+        if numerator == denominator and not match.group(3):
+            raise ValueError(f"quorum {text!r} can never be exceeded; write '1/1+' for everyone")
         return cls(Fraction(numerator, denominator), inclusive=bool(match.group(3)))
 
 

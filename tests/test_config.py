@@ -50,6 +50,12 @@ BROKEN = [
     pytest.param(edited('send_time = "09:00"', 'send_time = "24:00"'), ": reminders.send_time: must be HH:MM", id="send-time-out-of-range"),
     pytest.param(edited(SYSTEM, SYSTEM + '\nquorum = "half"'), ": systems.party_lecture.quorum: quorum must look like", id="quorum-syntax"),
     pytest.param(edited(SYSTEM, SYSTEM + '\nquorum = "3/2"'), ": systems.party_lecture.quorum: quorum must be a fraction", id="quorum-above-one"),
+    pytest.param(edited(SYSTEM, SYSTEM + '\nquorum = "1/1"'), ": systems.party_lecture.quorum: quorum '1/1' can never be exceeded", id="quorum-never-met"),
+    pytest.param(
+        edited("[systems.member_evaluation]", '[systems.member_evaluation]\nperiod = "quarter"'),
+        ": systems.member_evaluation.period: must be 'year'",
+        id="windowed-system-not-yearly",
+    ),
     pytest.param(edited(SYSTEM, SYSTEM + "\nmin_per_period = 3\nmax_per_period = 2"), ": systems.party_lecture: min_per_period is greater", id="min-above-max"),
     pytest.param(
         edited("[systems.democratic_life_meeting]", "[systems.democratic_life_meeting]\nmin_per_period = 2"),
