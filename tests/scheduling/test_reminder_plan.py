@@ -146,3 +146,15 @@ def test_plan_obligations_names_the_responsible_persons_and_days():
     assert planned[0].responsible == ("组长二",)
     assert planned[0].send_days == (D(2026, 2, 2), D(2026, 2, 14), D(2026, 2, 26))
     assert planned[0].escalation_days[1] == D(2026, 3, 2)
+
+
+@pytest.mark.parametrize("year", [2026, 2027, 2028], ids=["official-2026", "fallback-2027", "fallback-leap-2028"])
+def test_every_obligation_of_a_year_has_well_formed_days(year):
+    for ob in obligations_for_year(RULES, year):
+        days = send_days(RULES, OFFICIAL, ob, prerequisite_logged_on=D(year, 11, 2))
+        assert days == sorted(set(days)), ob.key
+        assert all(OFFICIAL.is_workday(day) and ob.period.start <= day <= ob.deadline for day in days), ob.key
+        assert days[0] == opening_day(RULES, OFFICIAL, ob, prerequisite_logged_on=D(year, 11, 2)), ob.key
+        levels = escalation_days(RULES, OFFICIAL, ob)
+        assert ob.deadline < levels[1] <= levels[2] <= levels[3], ob.key
+        assert all(OFFICIAL.is_workday(day) for day in levels.values()), ob.key

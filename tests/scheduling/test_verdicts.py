@@ -215,3 +215,10 @@ def test_verdicts_come_in_record_order_primary_system_first():
         (a.id, "party_lecture"),
         (b.id, "committee_meeting"),
     ]
+
+
+def test_a_record_of_a_system_the_ruleset_does_not_know_does_not_count():
+    record = sitting("flag_raising", D(2026, 3, 10))
+    assert [(v.system, v.counts, v.reasons) for v in judge(RULES, [record])] == [
+        ("flag_raising", False, (Reason.SYSTEM_DISABLED,))
+    ]
