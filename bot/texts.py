@@ -322,6 +322,10 @@ def year_grid_header(year: int) -> str:
     return f"{year} 年完成情况（✓完成 ✗逾期 ⚠不符合 ◔将到期 ○进行中 ·未开始）："
 
 
+def year_chart_title(year: int, branch: str) -> str:
+    return f"{branch} {year} 年会议完成情况"
+
+
 RECORDS_HEADER = "最近的会议记录（点按钮查看）："
 
 
@@ -759,3 +763,18 @@ def engine_plan_saved(what: str, day: date, after_deadline: bool) -> str:
 
 def engine_snoozed(what: str, day: date) -> str:
     return f"好的，{format_date(day)}（下一个工作日）再提醒您{what}。逾期督办不受影响。"
+
+
+SIMULATE_COLUMNS = ("发送时间", "类型", "级别", "制度", "党小组", "周期", "收件人")
+SIMULATE_KINDS = {
+    "reminder": "提醒",
+    "escalation": "督办",
+    "digest": "周报",
+    "absence_warning": "缺席提示",
+    "follow_up": "补充提醒",
+}
+SIMULATE_RECIPIENTS = {"superior": "上级党组织联系人", "branch_chat": "支部群"}
+
+
+def simulate_title(branch: str, start: date, end: date, count: int) -> str:
+    return f"{branch}：{format_date(start)} 至 {format_date(end)} 将发送 {count} 条消息（模拟，未实际发送）"

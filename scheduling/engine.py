@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from scheduling.clock import VirtualClock
 from scheduling.obligations import Obligation, SittingRecord, Status, compliance, obligations_for_year
 from scheduling.periods import period_of
 from scheduling.reminder_plan import escalation_days, opening_day, send_days
@@ -60,6 +61,26 @@ class Variant(StrEnum):
 
 # When two reminders fall on one day, the more specific text wins.
 _REMINDER_PRIORITY = (Variant.OPENING, Variant.OFFSET, Variant.SNOOZE, Variant.PLANNED_EVE, Variant.PLANNED_DAY)
+
+
+@dataclass(frozen=True)
+class _MemoCalendar(WorkdayCalendar):
+    """The same calendar, remembering each day's answer: a simulated year asks
+    about the same days thousands of times, and each official lookup is slow."""
+
+    _memo: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    @classmethod
+    def of(cls, calendar: WorkdayCalendar) -> WorkdayCalendar:
+        if isinstance(calendar, _MemoCalendar) or type(calendar) is not WorkdayCalendar:
+            return calendar
+        return cls(calendar.extra_holidays, calendar.extra_workdays)
+
+    def is_workday(self, day: date) -> bool:
+        answer = self._memo.get(day)
+        if answer is None:
+            answer = self._memo[day] = super().is_workday(day)
+        return answer
 
 
 @dataclass(frozen=True)
@@ -133,6 +154,7 @@ class _ObligationView:
     done: bool
     done_logged_at: datetime | None  # when the record that completed it was logged
     reminders: tuple[_Candidate, ...]  # sorted by day
+    reminder_days: tuple[date, ...]
     escalations: tuple[tuple[int, date], ...]  # (level, day), by level
 
 
@@ -156,7 +178,7 @@ class ReminderEngine:
         since: date | None = None,
     ) -> None:
         self.ruleset = ruleset
-        self.calendar = calendar
+        self.calendar = _MemoCalendar.of(calendar)
         self.settings = settings or EngineSettings()
         self.records = tuple(records)
         self.plans = dict(plans or {})
@@ -168,6 +190,7 @@ class ReminderEngine:
         self._years: dict[int, list[_ObligationView]] = {}
         self._by_id = {record.id: record for record in self.records}
         self._moments: dict[date, datetime] = {}
+        self._batches: dict[tuple, tuple[PlannedMessage, ...]] = {}
         roster = ruleset.roster
         self._secretaries = tuple(m.name for m in roster.with_role(Role.SECRETARY))
         self._committee = tuple(m.name for m in roster.with_role(Role.COMMITTEE))
@@ -203,9 +226,7 @@ class ReminderEngine:
         views = [view for year in (today.year - 1, today.year) for view in self._views(year)]
         for view in views:
             for message in self._obligation_messages(view, today, last, now):
-                # A secretary who is also responsible gets the secretary's text once.
-                if message.key not in messages or message.variant is Variant.ESCALATION:
-                    messages[message.key] = message
+                messages[message.key] = message
         for message in (
             *self._digests(views, last),
             *self._absence_warnings(today, last),
@@ -215,35 +236,49 @@ class ReminderEngine:
         return sorted(messages.values(), key=lambda m: m.sort_key)
 
     def _obligation_messages(self, view: _ObligationView, today: date, last: date, now: datetime):
-        ob = view.obligation
         if view.done:
             yield from self._resolved(view, now)
             return
-        candidate = _latest(view.reminders, last)
+        index = bisect_right(view.reminder_days, last)
+        candidate = view.reminders[index - 1] if index else None
         if candidate is not None and today <= candidate.until and self._after_since(candidate.day):
-            for name in view.responsible:
-                yield PlannedMessage(
-                    key=_key(ob.key, Kind.REMINDER, None, name, candidate.day),
-                    kind=Kind.REMINDER,
-                    variant=candidate.variant,
-                    at=self.moment(candidate.day),
-                    recipient=name,
-                    obligation=ob,
-                    planned_on=self.plans.get(ob.key, ObligationPlan()).planned_on,
-                )
+            yield from self._batch(("reminder", view.obligation.key, candidate.day), lambda: self._reminders(view, candidate))
         for level, day in view.escalations:
-            if day > last or not self._after_since(day):
-                continue
-            for name, variant in self._escalation_recipients(level, view):
-                yield PlannedMessage(
-                    key=_key(ob.key, Kind.ESCALATION, level, name),
-                    kind=Kind.ESCALATION,
-                    variant=variant,
-                    at=self.moment(day),
-                    recipient=name,
-                    level=level,
-                    obligation=ob,
-                )
+            if day <= last and self._after_since(day):
+                yield from self._batch(("escalation", view.obligation.key, level), lambda: self._escalations(view, level, day))
+
+    def _batch(self, key: tuple, build) -> tuple[PlannedMessage, ...]:
+        """Messages depend on the snapshot, not on the moment: build each batch once."""
+        if key not in self._batches:
+            self._batches[key] = tuple(build())
+        return self._batches[key]
+
+    def _reminders(self, view: _ObligationView, candidate: _Candidate):
+        ob = view.obligation
+        for name in view.responsible:
+            yield PlannedMessage(
+                key=_key(ob.key, Kind.REMINDER, None, name, candidate.day),
+                kind=Kind.REMINDER,
+                variant=candidate.variant,
+                at=self.moment(candidate.day),
+                recipient=name,
+                obligation=ob,
+                planned_on=self.plans.get(ob.key, ObligationPlan()).planned_on,
+            )
+
+    def _escalations(self, view: _ObligationView, level: int, day: date):
+        # A secretary who is also responsible gets the secretary's text, once.
+        recipients = dict(self._escalation_recipients(level, view))
+        for name, variant in recipients.items():
+            yield PlannedMessage(
+                key=_key(view.obligation.key, Kind.ESCALATION, level, name),
+                kind=Kind.ESCALATION,
+                variant=variant,
+                at=self.moment(day),
+                recipient=name,
+                level=level,
+                obligation=view.obligation,
+            )
 
     def _escalation_recipients(self, level: int, view: _ObligationView) -> list[tuple[str, Variant]]:
         if level == 1:
@@ -377,7 +412,8 @@ class ReminderEngine:
                     responsible=self.ruleset.responsible_for(rule, ob.group),
                     done=done,
                     done_logged_at=max((r.logged_at for r in valid), default=None) if done else None,
-                    reminders=self._reminder_candidates(ob, prerequisite),
+                    reminders=(reminders := self._reminder_candidates(ob, prerequisite)),
+                    reminder_days=tuple(c.day for c in reminders),
                     escalations=tuple(sorted(escalation_days(self.ruleset, self.calendar, ob).items())),
                 )
             )
@@ -429,11 +465,6 @@ def due_messages(
     return ReminderEngine(ruleset, calendar, settings, **snapshot).due(now)
 
 
-def _latest(candidates: tuple[_Candidate, ...], last: date) -> _Candidate | None:
-    index = bisect_right([c.day for c in candidates], last)
-    return candidates[index - 1] if index else None
-
-
 def _key(subject: str, kind: Kind, level: int | str | None, recipient: str, day: date | None = None) -> str:
     """``subject|kind|level|recipient[|day]`` — the outbox's uniqueness key."""
     parts = [subject, kind.value, "-" if level is None else str(level), recipient]
@@ -446,3 +477,49 @@ def _add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return date(year, month, min(day.day, _stdlib_calendar.monthrange(year, month)[1]))
+
+
+def simulate(
+    ruleset: Ruleset,
+    calendar: WorkdayCalendar,
+    settings: EngineSettings,
+    *,
+    start: date,
+    end: date,
+    records: Iterable[SittingRecord] = (),
+    plans: Mapping[str, ObligationPlan] | None = None,
+    deferred: Iterable[DeferredRecord] = (),
+    member_since: Mapping[str, date] | None = None,
+) -> list[tuple[datetime, PlannedMessage]]:
+    """Every message the engine would send from ``start`` to ``end``, in order, with
+    the moment it would go out: the same :meth:`ReminderEngine.due`, stepped on a
+    virtual clock through every send moment and every moment a record was logged,
+    into an in-memory outbox that remembers keys as the real one does."""
+    records = sorted(records, key=lambda r: r.logged_at)
+    deferred = tuple(deferred)
+    calendar = _MemoCalendar.of(calendar)
+    probe = ReminderEngine(ruleset, calendar, settings)
+    logged = {r.logged_at for r in records if start <= r.logged_at.astimezone(settings.zone).date() <= end}
+    clock = VirtualClock(probe.moment(start))
+    sent: dict[str, tuple[datetime, PlannedMessage]] = {}
+    current: ReminderEngine | None = None
+    known = -1
+    for moment in sorted(set(probe.send_moments(start, end)) | logged):
+        clock.set(moment)
+        now = clock.now()
+        count = bisect_right([r.logged_at for r in records], now)
+        if count != known:  # a new record is known: a new snapshot
+            known = count
+            current = ReminderEngine(
+                ruleset,
+                calendar,
+                settings,
+                records=records[:count],
+                plans=plans,
+                deferred=[d for d in deferred if d.logged_at <= now],
+                member_since=member_since,
+                since=start,
+            )
+        for message in current.due(now):
+            sent.setdefault(message.key, (now, message))
+    return sorted(sent.values(), key=lambda item: (item[0], *item[1].sort_key[1:]))

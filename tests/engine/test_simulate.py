@@ -1,0 +1,125 @@
+"""``zhibu simulate``: the engine on a virtual clock over the database, printed in
+order; nothing sent, nothing stored; a year in well under a second."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date
+
+import pytest
+
+from bot.cli import main
+from bot.commands.simulate import messages_between
+from bot.context import load_context, open_database
+from storage.db import make_engine
+from tests.auxil.config_writer import write_test_config
+from tests.engine.fakes import log_committee_meeting, rows
+from tests.engine.helpers import at
+
+KINDS = {"reminder", "escalation", "digest", "absence_warning", "follow_up"}
+
+
+@pytest.fixture
+def config_path(tmp_path, db_url):
+    return write_test_config(tmp_path, db_url, "http://127.0.0.1:9", overrides={"branch": {"superior_chat_id": 42}})
+
+
+def _simulate(capsys, config_path, *args: str) -> list[dict]:
+    assert main(["--config", str(config_path), "simulate", *args, "--format", "json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_an_empty_year_prints_exactly_the_planned_reminders(capsys, config_path):
+    assert main(["--config", str(config_path), "plan", "--year", "2026", "--format", "json"]) == 0
+    plan = json.loads(capsys.readouterr().out)
+    messages = _simulate(capsys, config_path, "--from", "2026-01-01", "--to", "2026-12-31")
+    expected = {
+        (o["system"], o["group"], o["period"], name, f"{day}T09:00:00+08:00")
+        for o in plan
+        for name in o["responsible"]
+        for day in o["reminders"]
+    }
+    found = {(m["system"], m["group"], m["period"], m["recipient"], m["at"]) for m in messages if m["kind"] == "reminder"}
+    assert found == expected
+
+
+def test_every_message_has_the_fields_of_the_spec_in_send_order(capsys, config_path):
+    messages = _simulate(capsys, config_path, "--from", "2026-09-01", "--to", "2026-10-31")
+    assert messages and all(set(m) == {"at", "kind", "level", "system", "group", "period", "recipient"} for m in messages)
+    assert {m["kind"] for m in messages} <= KINDS
+    assert [m["at"] for m in messages] == sorted(m["at"] for m in messages)
+    levels = {m["level"] for m in messages if m["kind"] == "escalation"}
+    assert levels == {1, 2, 3}
+    assert {m["recipient"] for m in messages if m["level"] == 3} == {"superior"}
+    assert all(m["period"] is None and m["system"] is None for m in messages if m["kind"] == "digest")
+    # National Day: the Q3 obligations escalate on Oct 8 (levels 1 and 2) and Oct 15 (level 3).
+    q3 = {
+        (m["level"], m["at"][:10])
+        for m in messages
+        if m["period"] == "2026-Q3" and m["system"] == "party_lecture" and m["kind"] == "escalation"
+    }
+    assert q3 == {(1, "2026-10-08"), (2, "2026-10-08"), (3, "2026-10-15")}
+
+
+def test_a_logged_meeting_silences_its_reminders_and_nothing_is_stored(capsys, config_path):
+    context = open_database(load_context(config_path))
+    engine = context.engine
+    log_committee_meeting(engine, date(2026, 2, 10), at(date(2026, 2, 10), 18))
+    messages = _simulate(capsys, config_path, "--from", "2026-02-01", "--to", "2026-03-31")
+    february = [m for m in messages if m["system"] == "committee_meeting" and m["period"] == "2026-02"]
+    assert [m["at"][:10] for m in february] == ["2026-02-02"]  # only the opening notice, before the meeting
+    assert rows(engine) == []
+    context.close()
+
+
+def test_a_late_record_in_the_database_ends_the_escalation_in_the_simulation(capsys, config_path):
+    context = open_database(load_context(config_path))
+    log_committee_meeting(context.engine, date(2026, 2, 27), at(date(2026, 3, 4), 10))
+    context.close()
+    messages = _simulate(capsys, config_path, "--from", "2026-03-01", "--to", "2026-03-31")
+    february = [(m["at"], m["level"], m["recipient"]) for m in messages if m["period"] == "2026-02" and m["system"] == "committee_meeting"]
+    assert ("2026-03-04T10:00:00+08:00", None, "常天民") in february
+    assert not any(level == 2 for _, level, _ in february)
+
+
+def test_a_year_simulates_in_well_under_a_second(config_path):
+    context = open_database(load_context(config_path))
+    try:
+        started = time.perf_counter()
+        messages = messages_between(context, date(2026, 1, 1), date(2026, 12, 31))
+        elapsed = time.perf_counter() - started
+    finally:
+        context.close()
+    assert len(messages) > 300
+    assert elapsed < 0.5, f"a year took {elapsed:.2f} s"
+
+
+def test_the_table_names_systems_and_people_in_chinese(capsys, config_path):
+    assert main(["--config", str(config_path), "simulate", "--from", "2026-03-02", "--to", "2026-03-02"]) == 0
+    out = capsys.readouterr().out
+    assert "支部委员会" in out and "督办" in out and "常天民" in out and "模拟" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "problem"),
+    [
+        (["--from", "2026-03-02", "--to", "2026-03-01"], "before"),
+        (["--from", "2026-01-01", "--to", "2030-01-01"], "longer"),
+        (["--from", "2026-13-01", "--to", "2026-03-01"], "not a date"),
+    ],
+    ids=["reversed", "too-long", "bad-date"],
+)
+def test_bad_dates_get_one_line_and_exit_2(capsys, config_path, args, problem):
+    assert main(["--config", str(config_path), "simulate", *args]) == 2
+    err = capsys.readouterr().err.strip()
+    assert problem in err and "\n" not in err
+
+
+def test_the_database_is_not_touched_beyond_migration(config_path, db_url):
+    main(["--config", str(config_path), "simulate", "--from", "2026-03-02", "--to", "2026-03-31"])
+    engine = make_engine(db_url)
+    try:
+        assert rows(engine) == []
+    finally:
+        engine.dispose()
