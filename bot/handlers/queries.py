@@ -105,7 +105,7 @@ async def _send_chart(update: Update, ctx: ChatContext, grid, year: int) -> None
     except ImportError:
         return
     try:
-        png = render_year_grid_png(grid, title=texts.year_grid_header(year).rstrip("："))
+        png = render_year_grid_png(grid, title=texts.year_chart_title(year, ctx.zhibu.config.branch.name))
     except Exception:
         log.exception("rendering the year chart failed")
         return

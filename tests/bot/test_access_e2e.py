@@ -115,3 +115,36 @@ async def test_an_edited_message_is_not_processed(fake_api, db_url, tmp_path, cl
         assert "已编辑的消息不会被处理" in note.body
         summary = await press(leader, attendance, "全部到会")
         assert "纪要" in summary.body
+
+
+async def test_a_member_who_changed_accounts_is_rebound_and_the_old_account_loses_access(fake_api, db_url, tmp_path, clock):
+    path = write_test_config(tmp_path, db_url, fake_api, telegram_ids={"常天民": IDS["常天民"], "王晓明": IDS["王晓明"]})
+    async with BotHarness(fake_api, path, clock=clock):
+        secretary = fake_api.user(IDS["常天民"], "常天民")
+        old_phone = fake_api.user(IDS["王晓明"], "王晓明")
+        new_phone = fake_api.user(2006, "王晓明")
+        link = await say(secretary, "/invite 王晓明")
+        assert "https://t.me/zhibu_test_bot?start=" in link.body
+        code = link.body.split("start=")[1].split()[0]
+        assert "绑定成功" in (await say(new_phone, f"/start {code}")).body
+        assert "姓名：王晓明" in (await say(new_phone, "/me")).body
+        assert "尚未绑定" in (await say(old_phone, "/me")).body
+        # The code was single-use.
+        assert "邀请码无效" in (await say(fake_api.user(3000, "某人"), f"/start {code}")).body
+        assert "名册中没有" in (await say(secretary, "/invite 不存在的人")).body
+        assert "用法" in (await say(secretary, "/invite")).body
+
+
+async def test_a_reminders_log_button_starts_logging_with_system_and_group_filled_in(fake_api, db_url, tmp_path, clock):
+    async with BotHarness(fake_api, _config(tmp_path, db_url, fake_api), clock=clock):
+        leader = fake_api.user(IDS["李会玲"], "李会玲")
+        anchor = await say(leader, "/help")
+        leader.press(anchor, "log:group_meeting:g1:2026-03")
+        asked = await leader.next_message()
+        assert "哪天" in asked.body
+        summary_step = await press(leader, asked, "今天")
+        assert "主题" in summary_step.body
+        mark = fake_api.mark()
+        leader.press(anchor, "log:group_meeting:g1:2026-03")  # pressed again mid-way
+        answers = await fake_api.wait_for("answerCallbackQuery", since=mark)
+        assert "先完成" in answers[0].params["text"]
