@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import warnings
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
+
+from telegram.warnings import PTBDeprecationWarning
 
 from bot import texts
 
@@ -66,7 +69,10 @@ def classify(error: BaseException) -> Classified:
     """What an error from ``send_message`` means for the message (the one place that decides)."""
     reason = f"{type(error).__name__}: {error}"
     if isinstance(error, RetryAfter):
-        seconds = error.retry_after
+        with warnings.catch_warnings():
+            # PTB 22 warns that retry_after will become a timedelta; accept both.
+            warnings.simplefilter("ignore", PTBDeprecationWarning)
+            seconds = error.retry_after
         seconds = seconds.total_seconds() if hasattr(seconds, "total_seconds") else float(seconds)
         return Classified(ErrorClass.WAIT, reason, retry_after=seconds)
     if isinstance(error, ChatMigrated):
