@@ -3,6 +3,8 @@ rules, the workday calendar, the engine (migrated, roster synced) and the clock.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -96,10 +98,33 @@ def open_database(context: AppContext) -> AppContext:
 
     context.config.media_dir.mkdir(parents=True, exist_ok=True)
     context.engine = connect_engine(context)
-    db.upgrade(context.engine)
-    with context.session() as session:
-        context.roster_changes = sync_roster(session, context.config, now=context.clock.now())
+    with _startup_lock(context.engine):
+        db.upgrade(context.engine)
+        with context.session() as session:
+            context.roster_changes = sync_roster(session, context.config, now=context.clock.now())
     return context
+
+
+# PostgreSQL advisory lock key for start-up ("zhibu" + 1): two processes starting
+# at once (a second bot behind a load balancer, a CLI command beside the bot) must
+# not both create the schema or insert the same new member.
+STARTUP_LOCK_KEY = 0x7A68696275000001
+
+
+@contextmanager
+def _startup_lock(engine: Engine) -> Iterator[None]:
+    """Serialize migration and roster sync across processes (SQLite's write lock does it there)."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as connection:
+        connection.exec_driver_sql(f"SELECT pg_advisory_lock({STARTUP_LOCK_KEY})")
+        connection.commit()
+        try:
+            yield
+        finally:
+            connection.exec_driver_sql(f"SELECT pg_advisory_unlock({STARTUP_LOCK_KEY})")
+            connection.commit()
 
 
 def open_context(config_path: Path | str | None, *, clock: Clock | None = None) -> AppContext:
