@@ -31,7 +31,8 @@ class DatabasePersistence(BasePersistence[dict, dict, dict]):
 
     def __init__(self, engine: Engine, clock: Clock, *, update_interval: float = UPDATE_INTERVAL_S) -> None:
         super().__init__(
-            store_data=PersistenceInput(bot_data=True, chat_data=True, user_data=True, callback_data=False),
+            # Only conversations and user_data carry anything (the /log draft).
+            store_data=PersistenceInput(bot_data=False, chat_data=False, user_data=True, callback_data=False),
             update_interval=update_interval,
         )
         self._engine = engine
@@ -48,6 +49,12 @@ class DatabasePersistence(BasePersistence[dict, dict, dict]):
         text = json.dumps(value, ensure_ascii=False, default=str)
         with Session(self._engine) as session:
             row = session.get(ChatState, (namespace, key))
+            if value == {}:
+                # Every person who writes gets an empty user_data; keep no row for nothing.
+                if row is not None:
+                    session.delete(row)
+                    session.commit()
+                return
             if row is None:
                 session.add(ChatState(namespace=namespace, key=key, data=text, updated_at=self._clock.now()))
             elif row.data != text:

@@ -34,8 +34,8 @@ from bot.handlers.common import (
 )
 from bot.handlers.log_conversation import CONVERSATION_TIMEOUT, TEXT
 from bot.handlers.log_draft import AMEND_KEY, DRAFT_KEY, MINUTES_MAX_CHARS, TOPIC_MAX_CHARS
-from bot.handlers.log_save import hint, on_timeout
-from storage.models import AttachmentKind
+from bot.handlers.log_save import hint, on_timeout, tell_engine
+from storage.models import AttachmentKind, MeetingRecord
 
 NAME = "amend_record"
 FILES = filters.PHOTO | filters.Document.ALL
@@ -84,11 +84,20 @@ async def _apply(update: Update, ctx: ChatContext, **changes) -> int:
     state = ctx.user_data.pop(AMEND_KEY, None)
     if state is None:
         return ConversationHandler.END
+    ruleset = ctx.zhibu.ruleset
+    record_id = state["record_id"]
     with ctx.session() as session:
-        done = services.amend(
-            session, ctx.zhibu.ruleset, ctx.person, record_id=state["record_id"], now=ctx.now(), **changes
-        )
-    await reply(update, texts.AMEND_SAVED if done else texts.NOT_ALLOWED)
+        done = services.amend(session, ruleset, ctx.person, record_id=record_id, now=ctx.now(), **changes)
+    if not done:
+        await reply(update, texts.NOT_ALLOWED)
+        return ConversationHandler.END
+    with ctx.session() as session:
+        record = session.get(MeetingRecord, record_id)
+        verdicts = services.verdicts_of(session, ruleset, record_id, record.held_on)
+        lines = [services.verdict_text(ruleset, v, record.group_key, record.held_on) for v in verdicts]
+    await reply(update, "\n".join([texts.AMEND_SAVED, *lines]))
+    # A new date may move the record to another period; added files end a deferral.
+    await tell_engine(ctx, record_id)
     return ConversationHandler.END
 
 

@@ -129,7 +129,7 @@ async def save(update: Update, ctx: ChatContext) -> int:
         answer += "\n" + texts.DEFERRED_FOLLOW_UP
     await reply(update, answer)
     await _tell_secretaries(ctx, secretaries, draft, day, saved.record_id, verdict_lines)
-    await _tell_engine(ctx, saved.record_id)
+    await tell_engine(ctx, saved.record_id)
     return END
 
 
@@ -144,7 +144,7 @@ async def _tell_secretaries(ctx: ChatContext, chat_ids: list[int], draft: dict, 
             log.warning("could not tell the secretary about record %s: %s", record_id, error)
 
 
-async def _tell_engine(ctx: ChatContext, record_id: int) -> None:
+async def tell_engine(ctx: ChatContext, record_id: int) -> None:
     """Let the reminder engine stop reminders, end escalation, open what follows."""
     try:
         from bot import scheduler

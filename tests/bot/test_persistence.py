@@ -29,3 +29,11 @@ async def test_dropped_user_data_is_gone(engine, clock):
     assert await persistence.get_user_data() == {1: {"x": 2}}
     await persistence.drop_user_data(1)
     assert await persistence.get_user_data() == {}
+
+
+async def test_empty_user_data_leaves_no_row(engine, clock):
+    persistence = DatabasePersistence(engine, clock)
+    await persistence.update_user_data(7, {})
+    await persistence.update_user_data(8, {"log_draft": {}})
+    await persistence.update_user_data(8, {})
+    assert await persistence.get_user_data() == {}
