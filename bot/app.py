@@ -6,7 +6,8 @@ from __future__ import annotations
 import importlib
 import logging
 
-from telegram import BotCommand
+from telegram import BotCommand, Update
+from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
 from bot import handlers, texts
@@ -47,7 +48,18 @@ def build_application(context: AppContext) -> Application:
     application = builder.build()
     attach_context(application, context)
     handlers.register(application)
+    application.add_error_handler(_on_error)
     return application
+
+
+async def _on_error(update: object, ctx: ChatContext) -> None:
+    """Log a handler's crash (never the token) and tell the person something went wrong."""
+    log.error("a handler failed on update %s", getattr(update, "update_id", None), exc_info=ctx.error)
+    if isinstance(update, Update) and update.effective_chat is not None and update.effective_chat.type == "private":
+        try:
+            await update.effective_chat.send_message(texts.SOMETHING_WENT_WRONG)
+        except TelegramError:
+            pass  # Telegram itself is failing; the log has it
 
 
 def _engine():

@@ -84,6 +84,7 @@ NOT_ALLOWED = "抱歉，您没有权限进行此操作。"
 EDITED_IGNORED = "已编辑的消息不会被处理。如需更正，请重新发送。"
 NOT_UNDERSTOOD = "没有理解您的意思。可用 /log 登记会议，/status 查看完成情况，/help 查看全部命令。"
 BUTTON_EXPIRED = "该按钮已失效，请重新发起操作。"
+SOMETHING_WENT_WRONG = "抱歉，处理时出错了，请稍后重试。如果问题持续，请联系支部书记。"
 
 
 def bound_welcome(name: str) -> str:
@@ -778,3 +779,105 @@ SIMULATE_RECIPIENTS = {"superior": "上级党组织联系人", "branch_chat": "�
 
 def simulate_title(branch: str, start: date, end: date, count: int) -> str:
     return f"{branch}：{format_date(start)} 至 {format_date(end)} 将发送 {count} 条消息（模拟，未实际发送）"
+
+
+# --- command line: doctor (operations) ----------------------------------------
+
+DOCTOR_NAMES = {
+    "config": "配置",
+    "database": "数据库",
+    "telegram": "Telegram",
+    "media": "媒体目录",
+    "calendar": "节假日数据",
+}
+DOCTOR_FIX_CONFIG = "按提示修改配置文件，再运行 zhibu check-config 核对"
+DOCTOR_FIX_DB_CONNECT = "检查 database.url，确认数据库服务已启动、主机、用户和密码正确"
+DOCTOR_FIX_DB_UPGRADE = "停止机器人后运行 zhibu db upgrade（zhibu run 启动时也会自动升级）"
+DOCTOR_FIX_DB_CREATE = "运行 zhibu db upgrade 创建数据库（zhibu run 启动时也会创建）；若数据库应已存在，检查 database.url"
+DOCTOR_FIX_TOKEN_MISSING = "在配置 telegram.token 或环境变量 ZHIBU_TELEGRAM_TOKEN 中填写 @BotFather 给出的令牌"
+DOCTOR_FIX_TOKEN_REFUSED = "核对令牌是否完整、是否已在 @BotFather 处重新生成（旧令牌随即失效）"
+DOCTOR_FIX_TELEGRAM_NETWORK = "检查网络、防火墙和代理；使用自建 Bot API 服务器时检查 telegram.base_url"
+DOCTOR_FIX_MEDIA = "创建该目录并让运行 zhibu 的用户可写，或修改 storage.media_dir"
+DOCTOR_FIX_DISK = "清理磁盘或把 storage.media_dir 移到空间充足的磁盘"
+DOCTOR_FIX_CALENDAR = ("升级 chinesecalendar（pip install -U chinesecalendar），"
+                       "或在配置 [calendar] holidays / workdays 中列出当年的放假和调休日期")
+DOCTOR_SKIPPED = "配置无效，其余检查未进行。"
+
+
+def doctor_line(name: str, ok: bool, detail: str, fix: str = "") -> str:
+    """One line per check: a mark, the check, what was found and, for a problem, how to fix it."""
+    mark = "✓" if ok else "✗"
+    line = f"{mark} {DOCTOR_NAMES.get(name, name)}：{detail}"
+    return line if ok or not fix else f"{line}。处理：{fix}。"
+
+
+def doctor_summary(total: int, failed: list[str]) -> str:
+    if not failed:
+        return f"共 {total} 项检查，全部通过。"
+    names = "、".join(DOCTOR_NAMES.get(name, name) for name in failed)
+    return f"共 {total} 项检查，{len(failed)} 项有问题：{names}。"
+
+
+def doctor_config_ok(path: str, members: int, groups: int, systems: int) -> str:
+    return f"{path} 有效（{members} 名党员，{groups} 个党小组，启用 {systems} 项制度）"
+
+
+def doctor_db_missing(path: str) -> str:
+    return f"数据库文件 {path} 还不存在"
+
+
+def doctor_db_unreachable(url: str, reason: str) -> str:
+    return f"无法连接 {url}（{reason}）"
+
+
+def doctor_db_outdated(url: str, current: str | None, head: str | None) -> str:
+    found = f"结构版本为 {current}" if current else "尚未建表"
+    return f"{url} {found}，最新版本为 {head}"
+
+
+def doctor_db_ok(url: str, revision: str | None) -> str:
+    return f"{url} 可连接，结构为最新版本（{revision}）"
+
+
+def doctor_token_missing() -> str:
+    return "未设置机器人令牌"
+
+
+def doctor_token_refused(api: str) -> str:
+    return f"{api} 拒绝了机器人令牌（401 Unauthorized）"
+
+
+def doctor_telegram_unreachable(api: str, seconds: float, reason: str) -> str:
+    return f"未能从 {api} 取得 getMe（{reason}；超时设为 {seconds:g} 秒）"
+
+
+def doctor_telegram_ok(username: str, bot_id: int, api: str) -> str:
+    return f"机器人 @{username}（id {bot_id}）可用，经由 {api}"
+
+
+def doctor_media_not_dir(path: str) -> str:
+    return f"{path} 不是目录"
+
+
+def doctor_media_not_writable(path: str, reason: str) -> str:
+    return f"{path} 不可写（{reason}）"
+
+
+def doctor_media_low_space(path: str, free_mb: int) -> str:
+    return f"{path} 所在磁盘只剩 {free_mb} MB"
+
+
+def doctor_media_ok(path: str, free_gb: float, exists: bool) -> str:
+    where = path if exists else f"{path}（尚不存在，首次使用时创建）"
+    return f"{where} 可写，剩余 {free_gb:.1f} GB"
+
+
+def doctor_calendar_missing(years: list[int], package_version: str, covered_to: int) -> str:
+    listed = "、".join(f"{year} 年" for year in years)
+    return (f"{listed}没有官方节假日数据（已安装的 chinesecalendar {package_version} 只到 {covered_to} 年），"
+            "届时按周一至周五计算工作日")
+
+
+def doctor_calendar_ok(years: list[int], from_config: list[int]) -> str:
+    parts = [f"{year} 年" + ("按配置 [calendar] 中的安排" if year in from_config else "有官方数据") for year in years]
+    return "，".join(parts)
