@@ -1,0 +1,1 @@
+from tests.auxil.fixtures import fake_api  # noqa: F401
