@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
@@ -29,7 +27,8 @@ from scheduling.clock import Clock
 from tests.auxil.api_schema import ApiSchema, UploadedFile, load_schema
 from tests.auxil.fake_faults import SENDING_METHODS, Fault, FaultPlan, LimitStats, SendingLimits
 from tests.auxil.fake_methods import HANDLERS, ApiError, generic_true
-from tests.auxil.fake_records import Call, SentMessage, Signal
+from tests.auxil.fake_http import chat_key, error_response, read_params, update_kind
+from tests.auxil.fake_records import Call, SentMessage, Signal, StoredFile
 from tests.auxil.fake_users import FakeGroup, FakeUser
 
 DEFAULT_TOKEN = "123456789:TEST-token_for-the-fake-api"
@@ -38,17 +37,6 @@ FILE_PATH = re.compile(r"/file/bot(?P<token>[^/]+)/(?P<path>.+)")
 ATTACH = re.compile(r"attach://([A-Za-z0-9_.-]+)")
 CONFLICT = "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
 WEBHOOK_ACTIVE = "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
-
-
-@dataclass
-class StoredFile:
-    file_id: str
-    unique_id: str
-    path: str
-    data: bytes
-    size: int  # what Telegram reports (a test may make it differ from len(data))
-    file_name: str | None = None
-    mime_type: str | None = None
 
 
 class FakeBotApi:
@@ -159,10 +147,10 @@ class FakeBotApi:
 
     def sent_to(self, chat_id: Any, *, include_deleted: bool = False) -> list[SentMessage]:
         """The bot's messages in a chat, oldest first, in their current (edited) state."""
-        return [m for m in self._sent.get(_chat_key(chat_id), []) if include_deleted or not m.deleted]
+        return [m for m in self._sent.get(chat_key(chat_id), []) if include_deleted or not m.deleted]
 
     def bot_message(self, chat_id: Any, message_id: Any) -> SentMessage | None:
-        return self._by_id.get((_chat_key(chat_id), message_id))
+        return self._by_id.get((chat_key(chat_id), message_id))
 
     @property
     def stats(self) -> LimitStats:
@@ -221,7 +209,7 @@ class FakeBotApi:
         return next(self._serial)
 
     def next_message_id(self, chat_id: Any) -> int:
-        key = _chat_key(chat_id)
+        key = chat_key(chat_id)
         self._message_ids[key] = self._message_ids.get(key, 0) + 1
         return self._message_ids[key]
 
@@ -229,7 +217,7 @@ class FakeBotApi:
         return int(self.now.now().timestamp()) if self.now is not None else int(time.time())
 
     def chat_for(self, chat_id: Any) -> dict[str, Any]:
-        key = _chat_key(chat_id)
+        key = chat_key(chat_id)
         if key not in self.chats:
             if isinstance(key, str):
                 self.chats[key] = {"id": -1000000000000 - len(self.chats), "type": "channel", "title": key}
@@ -241,7 +229,7 @@ class FakeBotApi:
         return self.chats[key]
 
     def record_sent(self, message: SentMessage) -> None:
-        key = _chat_key(message.chat_id)
+        key = chat_key(message.chat_id)
         self._sent.setdefault(key, []).append(message)
         self._by_id[(key, message.message_id)] = message
 
@@ -280,7 +268,7 @@ class FakeBotApi:
         if match["token"] != self.token:
             self._record(match["method"], {}, 401)
             return web.json_response({"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401)
-        raw, uploads = await _read_params(request)
+        raw, uploads = await read_params(request)
         return await self._answer(match["method"], raw, uploads)
 
     async def _answer(self, method: str, raw: dict[str, Any], uploads: dict[str, UploadedFile]) -> web.Response:
@@ -293,7 +281,7 @@ class FakeBotApi:
         if problems:
             self.violations.extend(problems)
             self._record(method, params, 400, problems)
-            return _error(400, "Bad Request: " + problems[0])
+            return error_response(400, "Bad Request: " + problems[0])
         fault = self.faults.take(method, params)
         if fault is not None and fault.hold is None:
             status, body = fault.answer()
@@ -304,7 +292,7 @@ class FakeBotApi:
             retry_after = self.limits.check(params.get("chat_id"), weight)
             if retry_after is not None:
                 self._record(method, params, 429)
-                return _error(429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after)
+                return error_response(429, f"Too Many Requests: retry after {retry_after}", retry_after=retry_after)
         if method == "getUpdates":
             return await self._get_updates(params)
         seq = self.next_serial()
@@ -312,7 +300,7 @@ class FakeBotApi:
             result = HANDLERS.get(method, generic_true)(self, params, attachments, seq)
         except ApiError as exc:
             self._record(method, params, exc.status)
-            return _error(exc.status, exc.description)
+            return error_response(exc.status, exc.description)
         if method in SENDING_METHODS:
             self.limits.note_accepted(params.get("chat_id"), params.get("text") or params.get("caption"))
         self._record(method, params, 200)
@@ -326,7 +314,7 @@ class FakeBotApi:
     async def _get_updates(self, params: dict[str, Any]) -> web.Response:
         if self.webhook_url:
             self._record("getUpdates", params, 409)
-            return _error(409, WEBHOOK_ACTIVE)
+            return error_response(409, WEBHOOK_ACTIVE)
         self._poll_generation += 1
         generation = self._poll_generation
         self.signal.changed()  # an older long poll still waiting is now terminated
@@ -339,7 +327,7 @@ class FakeBotApi:
         def ready() -> list[dict[str, Any]] | bool:
             if generation != self._poll_generation or self._closing.is_set():
                 return True
-            return [u for u in self.updates if allowed is None or _kind(u) in allowed][:limit]
+            return [u for u in self.updates if allowed is None or update_kind(u) in allowed][:limit]
 
         self.waiting_polls += 1
         self.signal.changed()
@@ -349,7 +337,7 @@ class FakeBotApi:
             self.waiting_polls -= 1
         if generation != self._poll_generation:
             self._record("getUpdates", params, 409)
-            return _error(409, CONFLICT)
+            return error_response(409, CONFLICT)
         found = ready()
         result = found if isinstance(found, list) else []
         self._record("getUpdates", params, 200)
@@ -366,36 +354,3 @@ class FakeBotApi:
         self._calls.append(Call(seq=self.next_serial(), method=method, params=params, at=self.clock(),
                                 status=status, problems=problems or []))
         self.signal.changed()
-
-
-async def _read_params(request: web.Request) -> tuple[dict[str, Any], dict[str, UploadedFile]]:
-    raw: dict[str, Any] = dict(request.query)
-    uploads: dict[str, UploadedFile] = {}
-    if request.content_type == "application/json":
-        body = await request.read()
-        if body:
-            raw.update(json.loads(body))
-    elif request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        for name, value in (await request.post()).items():
-            if isinstance(value, web.FileField):
-                uploads[name] = UploadedFile(name, value.filename, value.content_type, value.file.read())
-            else:
-                raw[name] = value
-    return raw, uploads
-
-
-def _error(status: int, description: str, retry_after: int | None = None) -> web.Response:
-    body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
-    if retry_after is not None:
-        body["parameters"] = {"retry_after": retry_after}
-    return web.json_response(body, status=status)
-
-
-def _kind(update: dict[str, Any]) -> str:
-    return next(key for key in update if key != "update_id")
-
-
-def _chat_key(chat_id: Any) -> Any:
-    if isinstance(chat_id, str) and re.fullmatch(r"-?\d+", chat_id):
-        return int(chat_id)
-    return chat_id

@@ -118,3 +118,14 @@ class Signal:
         if not result:
             raise AssertionError(f"timed out after {timeout}s waiting for {describe()}")
         return result
+
+
+@dataclass
+class StoredFile:
+    file_id: str
+    unique_id: str
+    path: str
+    data: bytes
+    size: int  # what Telegram reports (a test may make it differ from len(data))
+    file_name: str | None = None
+    mime_type: str | None = None

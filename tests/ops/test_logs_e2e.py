@@ -7,7 +7,6 @@ import json
 
 from tests.auxil.harness import BotHarness, write_test_config
 from tests.bot.chat import IDS, log_meeting, press, say
-from tests.ops.test_observability import log_stream  # noqa: F401  (the fixture)
 
 MARK = "ZX9Q"  # in every text people write below; must never reach a log
 

@@ -6,40 +6,19 @@ from __future__ import annotations
 import io
 import json
 import logging
-from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
 from telegram import Bot
 
 from bot.context import load_context
-from bot.observability import CHATTY_LOGGERS, QUIET_LOGGERS, REDACTED, configure_logging, log_startup_summary
+from bot.observability import REDACTED, configure_logging, log_startup_summary
 from scheduling.clock import VirtualClock
 from tests.auxil.harness import write_test_config
 from tests.conftest import SHANGHAI
+from tests.ops.conftest import TOKEN
 
-TOKEN = "123456789:AAHk-the_configured_Token-0123456789abc"
 OTHER_TOKEN = "555666777:AAE-another_token-shaped_String-98765"
-
-
-@pytest.fixture
-def log_stream() -> Iterator[io.StringIO]:
-    """JSON logging into a buffer; the logging setup of the test run is restored afterwards."""
-    root = logging.getLogger()
-    saved = (list(root.handlers), root.level,
-             {name: logging.getLogger(name).level for name in (*CHATTY_LOGGERS, *QUIET_LOGGERS)})
-    stream = io.StringIO()
-    configure_logging(secrets=[TOKEN], level="DEBUG", stream=stream)
-    yield stream
-    logging.captureWarnings(False)
-    for handler in list(root.handlers):
-        root.removeHandler(handler)
-    handlers, level, levels = saved
-    for handler in handlers:
-        root.addHandler(handler)
-    root.setLevel(level)
-    for name, value in levels.items():
-        logging.getLogger(name).setLevel(value)
 
 
 def entries(stream: io.StringIO) -> list[dict]:
