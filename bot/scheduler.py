@@ -102,10 +102,10 @@ class EngineSetup:
 
 def _what(ruleset: Ruleset, message: PlannedMessage) -> str:
     obligation = message.obligation
-    return _label(ruleset, obligation) if obligation else ""
+    return obligation_label(ruleset, obligation) if obligation else ""
 
 
-def _label(ruleset: Ruleset, obligation) -> str:
+def obligation_label(ruleset: Ruleset, obligation) -> str:
     name = ruleset.system(obligation.system).name if ruleset.has_system(obligation.system) else obligation.system
     group = None
     if obligation.group:
@@ -131,8 +131,8 @@ def render(message: PlannedMessage, ruleset: Ruleset, today: date) -> str:
         return texts.engine_escalation(message.level or 1, what, ob.deadline, (today - ob.deadline).days, responsible)
     if message.kind is Kind.DIGEST:
         monday = today - timedelta(days=today.weekday())
-        due = [f"{_label(ruleset, o)}（截止 {texts.format_date(o.deadline)}）" for o in message.due_this_week]
-        return texts.engine_digest(monday, due, [_label(ruleset, o) for o in message.overdue])
+        due = [f"{obligation_label(ruleset, o)}（截止 {texts.format_date(o.deadline)}）" for o in message.due_this_week]
+        return texts.engine_digest(monday, due, [obligation_label(ruleset, o) for o in message.overdue])
     if message.kind is Kind.ABSENCE_WARNING:
         return texts.engine_absence(message.subject, message.absent_since, ruleset.absence_warning_months)
     return texts.engine_follow_up(what, message.record_id, list(message.missing))

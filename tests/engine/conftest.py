@@ -1,0 +1,1 @@
+from tests.auxil.fixtures import fake_api, running_bot  # noqa: F401
