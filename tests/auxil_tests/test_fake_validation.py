@@ -4,7 +4,16 @@ on it; what the fake itself produces is well-formed by the same schema."""
 from __future__ import annotations
 
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import (
+    Bot,
+    ForceReply,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    ReplyParameters,
+)
 from telegram.error import BadRequest
 
 from tests.auxil.api_schema import load_schema
@@ -61,6 +70,15 @@ WELL_FORMED = [
                  id="html-tags-not-counted"),
     pytest.param("sendMessage", {"chat_id": 1, "text": "x", "reply_markup": keyboard("会" * 21)},
                  id="callback-data-63-bytes"),
+    pytest.param("sendMessage", {"chat_id": 1, "text": "x", "reply_markup": ReplyKeyboardMarkup(
+        [["今天", "昨天"]], resize_keyboard=True, one_time_keyboard=True)}, id="reply-keyboard"),
+    pytest.param("sendMessage", {"chat_id": 1, "text": "x", "reply_markup": ReplyKeyboardRemove()},
+                 id="reply-keyboard-removed"),
+    pytest.param("sendMessage", {"chat_id": 1, "text": "x", "reply_markup": ForceReply(
+        input_field_placeholder="会议主题")}, id="force-reply"),
+    pytest.param("sendMessage", {"chat_id": 1, "text": "x", "reply_parameters": ReplyParameters(1),
+                                 "link_preview_options": LinkPreviewOptions(is_disabled=True)},
+                 id="reply-parameters-and-link-preview"),
     pytest.param("sendChatAction", {"chat_id": 1, "action": "typing"}, id="chat-action"),
     pytest.param("getMyCommands", {}, id="no-parameters"),
     pytest.param("setMyDescription", {"description": "支部通"}, id="generic-method-answers-true"),
