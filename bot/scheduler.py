@@ -295,6 +295,7 @@ class EngineRuntime:
         self.lock = lock or lease_module.make_lock(context.engine)
         self.sender = sender or TelegramSender(application.bot)
         self.active = False
+        self._standby_announced = False
         self.scheduler = AsyncIOScheduler(timezone=context.zone)
         self._tick_lock = asyncio.Lock()
 
@@ -327,6 +328,7 @@ class EngineRuntime:
             held = False
         if held and not self.active:
             self.active = True
+            self._standby_announced = False
             log.info("scheduler: active — this instance (%s) sends reminders for this database", self.worker)
             with self.context.session() as session:
                 outbox.settle_stale_claims(session, worker=self.worker)
@@ -334,9 +336,10 @@ class EngineRuntime:
         elif not held and self.active:
             self.active = False
             log.error("scheduler: lost the scheduler lock; standing by, sending nothing")
-        elif not held:
+        elif not held and not self._standby_announced:
+            self._standby_announced = True
             holder = await asyncio.to_thread(self.lock.current_holder, now)
-            log.info(
+            log.warning(
                 "scheduler: standby — another instance (%s) is the active scheduler for this database; "
                 "this one answers chat and sends no reminders until it takes over",
                 holder or "unknown",
