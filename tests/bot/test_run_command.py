@@ -19,6 +19,12 @@ from tests.bot.chat import IDS
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
+@pytest.fixture
+def db_url(tmp_path) -> str:
+    """SQLite only: these tests are about the process, not the database (the rest run on both)."""
+    return f"sqlite:///{tmp_path / 'zhibu.db'}"
+
+
 def test_run_without_a_token_exits_2_with_one_line(tmp_path, db_url, capsys, monkeypatch):
     monkeypatch.delenv("ZHIBU_TELEGRAM_TOKEN", raising=False)
     path = write_test_config(tmp_path, db_url, "http://127.0.0.1:9", overrides={"telegram": {"token": ""}})
