@@ -267,6 +267,8 @@ def _deterministic_bytes(workbook: Workbook, stamp: datetime) -> bytes:
         for info in source.infolist():
             entry = zipfile.ZipInfo(info.filename, date_time=_zip_time(stamp))
             entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.create_system = 3  # as on Unix, whatever the exporting machine: same bytes everywhere
+            entry.external_attr = 0o644 << 16
             target.writestr(entry, source.read(info))
     return fixed.getvalue()
 
