@@ -115,6 +115,14 @@ async def test_a_media_dir_that_is_a_file_is_reported(fake_api, sqlite_migrated,
     assert "不是目录" in found["media"] and "storage.media_dir" in found["media"]
 
 
+async def test_a_media_dir_nobody_can_write_is_reported(fake_api, sqlite_migrated, tmp_path):
+    # /proc takes no new files, not even from root (a chmod'ed folder would not stop root).
+    path = write_test_config(tmp_path, sqlite_migrated, fake_api,
+                             overrides={"storage": {"media_dir": "/proc/zhibu-media"}})
+    found = lines(await diagnose(path, clock=COVERED))
+    assert found["media"].startswith("✗ 媒体目录：/proc 不可写") and "storage.media_dir" in found["media"]
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root may write into a read-only folder")
 async def test_a_read_only_media_dir_is_reported(fake_api, sqlite_migrated, tmp_path):
     (tmp_path / "media").mkdir()
