@@ -21,11 +21,12 @@ from telegram.ext import (
 
 from bot import keyboards, services, texts
 from bot.auth import Action
-from bot.dates import DateProblem, DateRejected, parse_held_on
+from bot.dates import DateRejected, parse_held_on
 from bot.handlers.common import (
     ChatContext,
     FileRefused,
     answer_button,
+    date_refusal,
     drop_buttons,
     file_ref_from_json,
     file_ref_to_json,
@@ -114,14 +115,7 @@ async def on_date(update: Update, ctx: ChatContext) -> int | None:
     try:
         day = parse_held_on(update.message.text, ctx.today(), max_days)
     except DateRejected as rejected:
-        await reply(
-            update,
-            {
-                DateProblem.UNREADABLE: texts.DATE_UNREADABLE,
-                DateProblem.FUTURE: texts.DATE_IN_FUTURE,
-                DateProblem.TOO_OLD: texts.date_too_old(max_days),
-            }[rejected.problem],
-        )
+        await reply(update, date_refusal(rejected, max_days))
         return None
     return await _apply(update, ctx, held_on=day)
 

@@ -14,6 +14,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot import services, texts
 from bot.auth import Person
+from bot.dates import DateProblem, DateRejected
 from storage.media import MAX_BYTES, MediaRejected, RejectReason, store_file
 
 if TYPE_CHECKING:
@@ -110,6 +111,15 @@ async def drop_buttons(update: Update) -> None:
             await query.edit_message_reply_markup(reply_markup=None)
         except TelegramError:
             pass  # already edited, or too old to edit
+
+
+def date_refusal(rejected: DateRejected, max_backdate_days: int) -> str:
+    """Why a typed date was refused, in Chinese."""
+    if rejected.problem is DateProblem.FUTURE:
+        return texts.DATE_IN_FUTURE
+    if rejected.problem is DateProblem.TOO_OLD:
+        return texts.date_too_old(max_backdate_days)
+    return texts.DATE_UNREADABLE
 
 
 REJECT_TEXTS = {

@@ -8,9 +8,9 @@ from telegram import Update
 
 from bot import keyboards, texts
 from bot.auth import Action, Target, loggable, may
-from bot.dates import DateProblem, DateRejected, check_held_on, parse_held_on
+from bot.dates import DateRejected, parse_held_on
 from bot.handlers import log_files, log_save
-from bot.handlers.common import ChatContext, answer_button, drop_buttons, reply
+from bot.handlers.common import ChatContext, answer_button, date_refusal, drop_buttons, reply
 from bot.handlers.log_draft import AMEND_KEY, END, TOPIC_MAX_CHARS, Step, draft_of, held_on, new_draft
 from scheduling.obligations import parse_obligation_key
 
@@ -103,15 +103,10 @@ async def _take_date(update: Update, ctx: ChatContext, text: str) -> int:
     try:
         day = parse_held_on(text, today, max_days)
     except DateRejected as rejected:
-        problem = {
-            DateProblem.UNREADABLE: texts.DATE_UNREADABLE,
-            DateProblem.FUTURE: texts.DATE_IN_FUTURE,
-            DateProblem.TOO_OLD: texts.date_too_old(max_days),
-        }[rejected.problem]
-        await reply(update, problem)
+        await reply(update, date_refusal(rejected, max_days))
         return Step.DATE
     draft = draft_of(ctx)
-    draft["held_on"] = check_held_on(day, today, max_days).isoformat()
+    draft["held_on"] = day.isoformat()
     if draft["editing"]:
         return await log_save.show_summary(update, ctx)
     await reply(update, texts.ASK_TOPIC)

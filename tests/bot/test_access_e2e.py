@@ -102,7 +102,7 @@ async def test_in_a_group_chat_the_bot_points_to_the_private_chat_and_reads_noth
 
 
 async def test_an_edited_message_is_not_processed(fake_api, db_url, tmp_path, clock):
-    async with BotHarness(fake_api, _config(tmp_path, db_url, fake_api), clock=clock) as bot:
+    async with BotHarness(fake_api, _config(tmp_path, db_url, fake_api), clock=clock):
         leader = fake_api.user(IDS["李会玲"], "李会玲")
         message = await say(leader, "/log")
         message = await press(leader, message, "党小组会")

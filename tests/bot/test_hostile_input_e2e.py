@@ -83,7 +83,6 @@ async def test_an_oversized_file_is_refused_before_it_is_downloaded(bot, fake_ap
     refused = await leader.next_message()
     assert "超过 20 MB" in refused.body
     assert fake_api.downloads == downloads
-    message = await press(leader, refused, "完成") if refused.buttons else refused
     done = await say(leader, "/cancel")
     assert "已取消" in done.body
     with bot.context.session() as session:
