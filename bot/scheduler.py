@@ -232,7 +232,11 @@ async def _deliver(session_factory, sender: Sender, setup: EngineSetup, row: Out
         if not outbox.claim(session, row.id, worker=worker, now=now):
             return 0, []  # another sender won the claim
     markup = keyboard(row.kind, row.level, row.obligation_key, member is not None)
-    delivery = await sender.send(chat_id, row.text or "", markup)
+    try:
+        delivery = await sender.send(chat_id, row.text or "", markup)
+    except Exception as error:  # not a Telegram answer: we cannot know whether it arrived
+        delivery = Delivery(Outcome.UNCERTAIN, chat_id, error=f"{type(error).__name__}: {error}")
+        log.exception("outbox: sending %s failed unexpectedly", row.key)
     notices: list[OutboxMessage] = []
     with session_factory() as session:
         if delivery.migrated_from is not None:
