@@ -145,3 +145,56 @@ async def test_photos_sent_as_an_album_are_all_kept_and_acknowledged_once(fake_a
         await press(leader, summary, "保存")
         with bot.context.session() as session:
             assert len(session.exec(select(Attachment)).all()) == 3
+
+
+async def test_the_secretary_may_log_any_system_and_picks_the_group(fake_api, db_url, tmp_path, clock):
+    async with BotHarness(fake_api, _config(tmp_path, db_url, fake_api), clock=clock):
+        secretary = fake_api.user(IDS["常天民"], "常天民")
+        systems = await say(secretary, "/log")
+        assert [label for label, _ in systems.buttons] == [
+            "支部党员大会", "支部委员会", "党小组会", "党课", "党员领导干部民主生活会", "党员组织生活会", "民主评议党员",
+        ]
+        groups = await press(secretary, systems, "党小组会")
+        assert [label for label, _ in groups.buttons] == ["第一党小组", "第二党小组"]
+        asked = await press(secretary, groups, "第二党小组")
+        asked = await press(secretary, asked, "今天")
+        attendance = await say(secretary, "主题")
+        names = [label.removeprefix("⬜ ") for label, _ in attendance.buttons][:-2]
+        assert names == ["陈永胜", "朱东方", "刘芳", "赵磊"]
+
+
+async def _covers_step(secretary, topic: str):
+    message = await say(secretary, "/log")
+    message = await press(secretary, message, "支部党员大会")
+    message = await press(secretary, message, "今天")
+    message = await say(secretary, topic)
+    return await press(secretary, message, "全部到会")
+
+
+async def test_member_evaluation_is_not_offered_outside_its_window(fake_api, db_url, tmp_path, clock):
+    async with BotHarness(fake_api, _config(tmp_path, db_url, fake_api), clock=clock):
+        secretary = fake_api.user(IDS["常天民"], "常天民")
+        covers = await _covers_step(secretary, "一季度党员大会")
+        assert [label for label, _ in covers.buttons] == ["⬜ 党课", "确定"]
+
+
+async def test_the_year_end_general_assembly_also_hosts_the_member_evaluation(fake_api, db_url, tmp_path, clock):
+    clock.set(clock.current.replace(month=12, day=1))
+    async with BotHarness(fake_api, _config(tmp_path, db_url, fake_api), clock=clock):
+        secretary = fake_api.user(IDS["常天民"], "常天民")
+        covers = await _covers_step(secretary, "年终党员大会")
+        assert [label for label, _ in covers.buttons] == ["⬜ 党课", "⬜ 民主评议党员", "确定"]
+        secretary.press_button(covers, "民主评议党员")
+        await fake_api.signal.wait_until(
+            lambda: "✅ 民主评议党员" in [b for b, _ in fake_api.bot_message(covers.chat_id, covers.message_id).buttons],
+            5,
+            lambda: "民主评议党员 ticked",
+        )
+        minutes = await press(secretary, covers, "确定")
+        assert "纪要" in minutes.body
+        photos = await say(secretary, "纪要")
+        summary = await press(secretary, photos, "稍后补充")
+        assert "同时作为：民主评议党员" in summary.body
+        verdict = await press(secretary, summary, "保存")
+        assert "✓ 计入 2026年第四季度 的支部党员大会" in verdict.body
+        assert "✓ 计入 2026年度 的民主评议党员" in verdict.body
