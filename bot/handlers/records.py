@@ -89,7 +89,12 @@ async def _send_files(update: Update, photos, minutes_files) -> None:
     chat = update.effective_chat
     try:
         for document in minutes_files:
-            if document.telegram_file_id:
+            if not document.telegram_file_id:
+                continue
+            # A photographed page came as a photo (no file name): its id only works with sendPhoto.
+            if document.original_name is None and document.mime_type.startswith("image/"):
+                await chat.send_photo(document.telegram_file_id)
+            else:
                 await chat.send_document(document.telegram_file_id)
         with_ids = [p for p in photos if p.telegram_file_id]
         for start in range(0, len(with_ids), MAX_ALBUM):
