@@ -36,6 +36,7 @@ from bot.handlers.common import (
 from bot.handlers.log_conversation import CONVERSATION_TIMEOUT, TEXT
 from bot.handlers.log_draft import AMEND_KEY, DRAFT_KEY, MINUTES_MAX_CHARS, TOPIC_MAX_CHARS
 from bot.handlers.log_save import hint, on_timeout, tell_engine
+from bot.handlers.records import MAX_RECORD_ID
 from storage.models import AttachmentKind, MeetingRecord
 
 NAME = "amend_record"
@@ -65,6 +66,9 @@ def _state(ctx: ChatContext) -> dict:
 async def start_amend(update: Update, ctx: ChatContext) -> int:
     """``amd:<id>:<what>``: only for someone allowed to amend that record."""
     _, record_id, what = update.callback_query.data.split(":")
+    if int(record_id) > MAX_RECORD_ID:
+        await answer_button(update, texts.NOT_ALLOWED, alert=True)
+        return ConversationHandler.END
     if ctx.user_data.get(DRAFT_KEY):
         await answer_button(update, texts.LOG_IN_PROGRESS, alert=True)
         return ConversationHandler.END

@@ -14,6 +14,8 @@ from storage.models import AttachmentKind
 
 MAX_ALBUM = 10  # sendMediaGroup takes 2–10 items
 MAX_RECORD_ID_DIGITS = 12
+# Ids are 32-bit integers in PostgreSQL; a larger number names no record (and must not reach the query).
+MAX_RECORD_ID = 2**31 - 1
 
 
 async def list_records(update: Update, ctx: ChatContext) -> None:
@@ -50,6 +52,9 @@ async def record_button(update: Update, ctx: ChatContext) -> None:
 async def show_record(update: Update, ctx: ChatContext, record_id: int) -> None:
     """One record if this person may see it; the same refusal whether it exists or not."""
     ruleset = ctx.zhibu.ruleset
+    if record_id > MAX_RECORD_ID:
+        await reply(update, texts.RECORD_NOT_FOUND)
+        return
     with ctx.session() as session:
         detail = services.open_record(session, ruleset, ctx.person, record_id)
         may_amend = detail is not None and services.open_record(session, ruleset, ctx.person, record_id, Action.AMEND_RECORD)

@@ -66,9 +66,10 @@ async def test_a_member_cannot_open_or_amend_someone_elses_record_with_forged_bu
         answer = await outsider.next_message()
         assert "没有理解" in answer.body
 
-        for forged in ("lg:sum:save", "lg:att:0", "log:group_meeting:g1:2026-03", "log:nonsense", "zz" * 30):
+        for forged in ("lg:sum:save", "lg:att:0", "log:group_meeting:g1:2026-03", "log:nonsense", "zz" * 30,
+                       "amd:999999999999:date"):
             outsider.press(records, forged)
-        await fake_api.wait_for("answerCallbackQuery", 6, since=mark)
+        await fake_api.wait_for("answerCallbackQuery", 7, since=mark)
 
         with bot.context.session() as session:
             record = session.get(MeetingRecord, record_id)

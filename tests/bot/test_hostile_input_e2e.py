@@ -117,4 +117,6 @@ async def test_text_that_means_nothing_gets_a_short_answer(bot, fake_api):
     assert "没有理解" in (await say(member, "/nonsense")).body
     assert "没有进行中的操作" in (await say(member, "/cancel")).body
     assert "用法" in (await say(member, "/meeting abc")).body
+    assert "没有这条记录" in (await say(member, "/meeting 999999999999")).body  # beyond a 32-bit id
+    assert "没有这条记录" in (await say(member, "/meeting 7")).body
     assert "年份格式不对" in (await say(member, "/status 99999")).body
