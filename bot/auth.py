@@ -87,15 +87,24 @@ def _in_own_scope(person: Person, ruleset: Ruleset, target: Target) -> bool:
     return _responsible_for_target(person, ruleset, target)
 
 
+def _loggable_target(ruleset: Ruleset, target: Target) -> bool:
+    """An enabled system, with a known group exactly when it is group-scoped."""
+    if target.system is None or not ruleset.has_system(target.system):
+        return False
+    rule = ruleset.system(target.system)
+    if not rule.enabled:
+        return False
+    if rule.group_scoped:
+        return any(g.key == target.group for g in ruleset.roster.groups)
+    return target.group is None
+
+
 def _may_log_something(person: Person, ruleset: Ruleset, _target: Target) -> bool:
     return any(_responsible(person, ruleset, rule, None) for rule in ruleset.enabled)
 
 
 def _may_log_system(person: Person, ruleset: Ruleset, target: Target) -> bool:
-    if target.system is None or not ruleset.has_system(target.system):
-        return False
-    rule = ruleset.system(target.system)
-    return rule.enabled and _responsible(person, ruleset, rule, target.group)
+    return _responsible(person, ruleset, ruleset.system(target.system), target.group)
 
 
 def _may_amend(person: Person, ruleset: Ruleset, target: Target) -> bool:
@@ -128,10 +137,10 @@ def may(person: Person | None, action: Action, ruleset: Ruleset, target: Target 
     if person is None:
         return False
     rule = AUTHORIZATION[action]
+    # Nobody, the secretary included, logs a switched-off system or a group that does not exist.
+    if action is Action.LOG_SYSTEM and not _loggable_target(ruleset, target or Target()):
+        return False
     if rule.everyone or any(person.has(role) for role in rule.roles):
-        # A system that is switched off cannot be logged, not even by the secretary.
-        if action is Action.LOG_SYSTEM and target is not None:
-            return bool(target.system) and ruleset.has_system(target.system) and ruleset.system(target.system).enabled
         return True
     if rule.predicate is None:
         return False

@@ -66,3 +66,17 @@ def test_a_member_sees_only_what_they_answer_for():
     assert not sees_obligation(person("赵磊"), RULESET, "party_lecture", None)
     assert sees_obligation(person("陈永胜"), RULESET, "group_meeting", "g2")
     assert not sees_obligation(person("陈永胜"), RULESET, "group_meeting", "g1")
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        pytest.param(Target("group_meeting", "nope"), id="unknown-group"),
+        pytest.param(Target("group_meeting", None), id="group-system-without-group"),
+        pytest.param(Target("party_lecture", "g1"), id="branch-system-with-group"),
+        pytest.param(Target("no_such_system", None), id="unknown-system"),
+        pytest.param(Target(None, None), id="nothing"),
+    ],
+)
+def test_nobody_logs_for_a_target_that_does_not_exist(target):
+    assert not may(person("常天民"), Action.LOG_SYSTEM, RULESET, target)
