@@ -21,7 +21,7 @@ from telegram import Update
 
 from bot import texts
 from bot.handlers import log_files, log_save, log_steps
-from bot.handlers.log_draft import TIMEOUT, Step
+from bot.handlers.log_draft import TIMEOUT, Step, with_draft
 
 NAME = "log_meeting"
 CONVERSATION_TIMEOUT = timedelta(minutes=30)
@@ -57,56 +57,56 @@ def _build() -> ConversationHandler:
         ],
         states={
             Step.SYSTEM: [
-                _button(log_steps.on_system, r"^lg:sys:[a-z_]+$"),
+                _button(with_draft(log_steps.on_system), r"^lg:sys:[a-z_]+$"),
                 MessageHandler(ANYTHING_ELSE, log_save.hint(texts.EXPECTING_BUTTON)),
             ],
             Step.GROUP: [
-                _button(log_steps.on_group, r"^lg:grp:[A-Za-z0-9_-]+$"),
+                _button(with_draft(log_steps.on_group), r"^lg:grp:[A-Za-z0-9_-]+$"),
                 MessageHandler(ANYTHING_ELSE, log_save.hint(texts.EXPECTING_BUTTON)),
             ],
             Step.DATE: [
-                _button(log_steps.on_date_button, r"^lg:date:(today|yesterday)$"),
-                MessageHandler(TEXT, log_steps.on_date_text),
+                _button(with_draft(log_steps.on_date_button), r"^lg:date:(today|yesterday)$"),
+                MessageHandler(TEXT, with_draft(log_steps.on_date_text)),
                 MessageHandler(ANYTHING_ELSE, log_save.hint(texts.DATE_UNREADABLE)),
             ],
             Step.TOPIC: [
-                MessageHandler(TEXT, log_steps.on_topic),
+                MessageHandler(TEXT, with_draft(log_steps.on_topic)),
                 MessageHandler(ANYTHING_ELSE, log_save.hint(texts.ASK_TOPIC)),
             ],
             Step.ATTENDANCE: [
-                _button(log_steps.on_attendance, r"^lg:att:(\d{1,3}|all|ok)$"),
+                _button(with_draft(log_steps.on_attendance), r"^lg:att:(\d{1,3}|all|ok)$"),
                 MessageHandler(ANYTHING_ELSE, log_save.hint(texts.EXPECTING_BUTTON)),
             ],
             Step.ABSENCE: [
-                _button(log_steps.on_absence_reason, r"^lg:why:[a-z]+$"),
+                _button(with_draft(log_steps.on_absence_reason), r"^lg:why:[a-z]+$"),
                 MessageHandler(ANYTHING_ELSE, log_save.hint(texts.EXPECTING_BUTTON)),
             ],
             Step.STANDALONE: [
-                _button(log_steps.on_standalone, r"^lg:sa:(yes|no)$"),
+                _button(with_draft(log_steps.on_standalone), r"^lg:sa:(yes|no)$"),
                 MessageHandler(ANYTHING_ELSE, log_save.hint(texts.EXPECTING_BUTTON)),
             ],
             Step.COVERS: [
-                _button(log_steps.on_cover, r"^lg:cov:[a-z_]+$"),
+                _button(with_draft(log_steps.on_cover), r"^lg:cov:[a-z_]+$"),
                 MessageHandler(ANYTHING_ELSE, log_save.hint(texts.EXPECTING_BUTTON)),
             ],
             Step.MINUTES: [
-                _button(log_files.on_minutes_later, r"^lg:min:later$"),
-                MessageHandler(TEXT, log_files.on_minutes_text),
-                MessageHandler(FILES, log_files.on_minutes_file),
+                _button(with_draft(log_files.on_minutes_later), r"^lg:min:later$"),
+                MessageHandler(TEXT, with_draft(log_files.on_minutes_text)),
+                MessageHandler(FILES, with_draft(log_files.on_minutes_file)),
                 MessageHandler(ANYTHING_ELSE, log_save.hint(texts.EXPECTING_MINUTES)),
             ],
             Step.PHOTOS: [
-                _button(log_files.on_photos_done, r"^lg:pho:done$"),
-                _button(log_files.on_photos_later, r"^lg:pho:later$"),
-                MessageHandler(FILES, log_files.on_photo),
+                _button(with_draft(log_files.on_photos_done), r"^lg:pho:done$"),
+                _button(with_draft(log_files.on_photos_later), r"^lg:pho:later$"),
+                MessageHandler(FILES, with_draft(log_files.on_photo)),
                 MessageHandler(ANYTHING_ELSE, log_save.hint(texts.EXPECTING_PHOTO)),
             ],
             Step.SUMMARY: [
-                _button(log_save.on_summary, r"^lg:sum:(save|edit|cancel)$"),
+                _button(with_draft(log_save.on_summary), r"^lg:sum:(save|edit|cancel)$"),
                 MessageHandler(ANYTHING_ELSE, log_save.hint(texts.EXPECTING_BUTTON)),
             ],
             Step.EDIT: [
-                _button(log_save.on_edit, r"^lg:edit:(date|topic|attendance|minutes|photos)$"),
+                _button(with_draft(log_save.on_edit), r"^lg:edit:(date|topic|attendance|minutes|photos)$"),
                 MessageHandler(ANYTHING_ELSE, log_save.hint(texts.EXPECTING_BUTTON)),
             ],
             TIMEOUT: [TypeHandler(Update, log_save.on_timeout)],

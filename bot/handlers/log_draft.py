@@ -3,12 +3,15 @@ so a half-finished record survives a restart of the bot)."""
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from enum import IntEnum
 
+from telegram import Update
 from telegram.ext import ConversationHandler
 
-from bot.handlers.common import ChatContext
+from bot import texts
+from bot.handlers.common import ChatContext, answer_button, reply
 
 DRAFT_KEY = "log_draft"
 # Set while a record is being amended (bot.handlers.amend): /log waits until it ends.
@@ -71,3 +74,18 @@ def drop_draft(ctx: ChatContext) -> None:
 
 def held_on(draft: dict) -> date | None:
     return date.fromisoformat(draft["held_on"]) if draft.get("held_on") else None
+
+
+def with_draft(step):
+    """Run ``step`` only while there is a draft; otherwise end the conversation and say so
+    (a state without its draft can only come from a crash between two writes)."""
+
+    @functools.wraps(step)
+    async def guarded(update: Update, ctx: ChatContext):
+        if draft_of(ctx) is None:
+            await answer_button(update)
+            await reply(update, texts.DRAFT_LOST)
+            return END
+        return await step(update, ctx)
+
+    return guarded

@@ -58,3 +58,15 @@ async def test_thirty_minutes_of_silence_end_the_conversation_with_a_message(fak
         after = await say(leader, "2026-03-01")
         assert "没有理解" in after.body  # no longer in the conversation
         assert "党小组会" in (await say(leader, "/log")).buttons[0][0]
+
+
+async def test_a_step_whose_draft_was_lost_ends_with_a_message_instead_of_failing(fake_api, db_url, tmp_path, clock):
+    path = write_test_config(tmp_path, db_url, fake_api, telegram_ids=IDS)
+    async with BotHarness(fake_api, path, clock=clock) as bot:
+        leader = fake_api.user(IDS["李会玲"], "李会玲")
+        message = await say(leader, "/log")
+        message = await press(leader, message, "党小组会")
+        bot.app.user_data[IDS["李会玲"]].clear()  # as after a crash between two writes
+        lost = await press(leader, message, "今天")
+        assert "已丢失" in lost.body
+        assert "党小组会" in (await say(leader, "/log")).buttons[0][0]
