@@ -319,7 +319,7 @@ def load_deferred(session: Session) -> list[DeferredRecord]:
         select(Attachment.record_id, Attachment.kind).where(Attachment.record_id.in_(ids))
     ):
         kinds.setdefault(record_id, set()).add(kind)
-    names = dict(session.exec(select(Member.id, Member.name)))
+    names = {member_id: name for member_id, name in session.exec(select(Member.id, Member.name))}
     result = []
     for record in records:
         have = kinds.get(record.id, set())

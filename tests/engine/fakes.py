@@ -69,7 +69,7 @@ def setup() -> EngineSetup:
     return EngineSetup.from_config(CONFIG)
 
 
-def log_committee_meeting(engine, held_on: date, logged: datetime) -> int:
+def log_committee_meeting(engine, held_on: date, logged: datetime, *, minutes_deferred: bool = False) -> int:
     with session_scope(engine) as session:
         record = create_record(
             session,
@@ -79,8 +79,8 @@ def log_committee_meeting(engine, held_on: date, logged: datetime) -> int:
             topic="研究工作",
             standalone=None,
             attendance={name: (True, None) for name in COMMITTEE},
-            minutes_text="纪要",
-            minutes_deferred=False,
+            minutes_text=None if minutes_deferred else "纪要",
+            minutes_deferred=minutes_deferred,
             photos_deferred=False,
             logged_by_name="郭谨瑜",
             now=logged,

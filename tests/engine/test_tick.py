@@ -129,3 +129,13 @@ async def test_two_instances_on_one_database_never_send_a_message_twice(engine, 
         other.dispose()
     sent = [r for r in rows(engine) if r.state == OutboxState.SENT.value]
     assert len(one.sent) + len(two.sent) == len(sent) > 0
+
+
+async def test_deferred_minutes_are_followed_up_two_workdays_later(engine):
+    prepare_branch(engine, now=START)
+    sender = FakeSender()
+    log_committee_meeting(engine, date(2026, 3, 3), at(date(2026, 3, 3), 17), minutes_deferred=True)
+    await _tick(engine, sender, date(2026, 3, 4))
+    assert not any("补充提醒" in text for text in sender.texts_to("郭谨瑜"))
+    await _tick(engine, sender, date(2026, 3, 5))
+    assert [t for t in sender.texts_to("郭谨瑜") if "补充提醒" in t and "会议纪要" in t] != []
