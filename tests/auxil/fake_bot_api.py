@@ -61,6 +61,7 @@ class FakeBotApi:
         self.updates: list[dict[str, Any]] = []
         self.chats: dict[Any, dict[str, Any]] = {}
         self.files: dict[str, StoredFile] = {}
+        self._files_by_path: dict[str, StoredFile] = {}
         self.callback_queries: dict[str, bool] = {}  # id -> answered
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.webhook_url = ""
@@ -241,6 +242,7 @@ class FakeBotApi:
                             size=len(data) if reported_size is None else reported_size,
                             file_name=file_name, mime_type=mime_type)
         self.files[stored.file_id] = stored
+        self._files_by_path[stored.path] = stored
         return stored
 
     def file_bytes(self, file_id: str) -> bytes:
@@ -344,7 +346,7 @@ class FakeBotApi:
         return web.json_response({"ok": True, "result": result})
 
     def _download(self, token: str, path: str) -> web.Response:
-        stored = next((f for f in self.files.values() if f.path == path), None)
+        stored = self._files_by_path.get(path)
         if token != self.token or stored is None:
             return web.json_response({"ok": False, "error_code": 404, "description": "Not Found"}, status=404)
         self.downloads += 1
