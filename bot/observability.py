@@ -20,6 +20,8 @@ import sys
 from datetime import UTC, datetime
 from typing import IO, Any
 
+from bot.config import ConfigError
+
 LEVEL_ENV = "ZHIBU_LOG_LEVEL"
 REDACTED = "[REDACTED]"
 # A Telegram bot token: the bot's numeric id, a colon, 30+ URL-safe characters.
@@ -84,12 +86,13 @@ def configure_logging(*, secrets: list[str] | tuple[str, ...] = (), level: str |
     """Send every log record to ``stream`` (stderr) as JSON lines, secrets redacted.
 
     Replaces the handlers of the root logger; returns the new handler. The level
-    comes from ``level``, else env ``ZHIBU_LOG_LEVEL``, else INFO.
+    comes from ``level``, else env ``ZHIBU_LOG_LEVEL``, else INFO; an unknown
+    level is a :class:`ConfigError` (the CLI prints it and exits 2).
     """
     chosen = level if level is not None else os.environ.get(LEVEL_ENV, "INFO")
     numeric = logging.getLevelName(chosen.upper()) if isinstance(chosen, str) else chosen
     if not isinstance(numeric, int):
-        raise ValueError(f"{LEVEL_ENV}: unknown log level {chosen!r}")
+        raise ConfigError(f"{LEVEL_ENV}: unknown log level {chosen!r} (expected DEBUG, INFO, WARNING or ERROR)")
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.addFilter(RedactingFilter(secrets))
     handler.setFormatter(JsonFormatter())

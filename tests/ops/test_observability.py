@@ -11,6 +11,7 @@ from datetime import datetime
 import pytest
 from telegram import Bot
 
+from bot.config import ConfigError
 from bot.context import load_context
 from bot.observability import REDACTED, configure_logging, log_startup_summary
 from scheduling.clock import VirtualClock
@@ -102,7 +103,7 @@ def test_python_telegram_bot_never_logs_below_info(log_stream):
 
 
 def test_an_unknown_level_is_refused():
-    with pytest.raises(ValueError, match="ZHIBU_LOG_LEVEL"):
+    with pytest.raises(ConfigError, match="ZHIBU_LOG_LEVEL: unknown log level 'LOUD'"):
         configure_logging(level="LOUD", stream=io.StringIO())
 
 
