@@ -192,3 +192,17 @@ async def test_a_tick_through_the_fake_api_reports_a_blocked_member_to_the_secre
     assert fake.calls("sendMessage", chat_id=TELEGRAM_IDS["郭谨瑜"], ok=True) == []
     assert sum("无法" in m.text for m in fake.sent_to(TELEGRAM_IDS["常天民"])) == 1
     assert all(r.state != "claimed" for r in rows(engine))
+
+
+async def test_a_burst_through_the_limiter_draws_no_429_from_a_strict_telegram():
+    time = FakeTime()
+    async with FakeBotApi(enforce_limits=True, clock=time.monotonic) as strict:
+        request = HTTPXRequest(read_timeout=2)
+        async with Bot(strict.token, base_url=strict.base_url, request=request) as telegram_bot:
+            limiter = SendRateLimiter(monotonic=time.monotonic, sleep=time.sleep)
+            sender = TelegramSender(telegram_bot, limiter=limiter, sleep=time.sleep)
+            chats = [-100, -100, 501, 501, 501, *range(600, 640), -100, *[-100] * 20]
+            outcomes = [(await sender.send(chat, f"第 {n} 条")).outcome for n, chat in enumerate(chats)]
+        assert set(outcomes) == {Outcome.SENT}
+        assert strict.stats.rate_limited == 0
+        strict.assert_no_violations()
