@@ -69,7 +69,7 @@ def branch_config(shape: BranchShape, *, db_url: str, api_url: str, token: str, 
          "telegram_id": telegram_id(i)}
         for i in range(shape.members)
     ]
-    secretary, deputy, lecturer = member_name(0), member_name(size), member_name(2 * size)
+    secretary, deputy, lecturer = member_name(0), member_name(size), member_name(min(2 * size, shape.members - 1))
     return {
         "telegram": {"token": token, "base_url": f"{api_url}/bot", "base_file_url": f"{api_url}/file/bot"},
         "database": {"url": db_url},
