@@ -54,6 +54,7 @@ class ApiSchema:
         self.methods: dict[str, dict[str, Any]] = {
             name: {f["name"]: f for f in spec.get("fields", [])} for name, spec in raw["methods"].items()
         }
+        self.returns: dict[str, list[str]] = {name: spec.get("returns", []) for name, spec in raw["methods"].items()}
         self.types: dict[str, dict[str, Any]] = raw["types"]
 
     # -- decoding --------------------------------------------------------------
@@ -99,6 +100,20 @@ class ApiSchema:
             if best is None or len(found) < len(best):
                 best = found
         return best or [f"{where}: matches none of {types}"]
+
+    def minimal(self, type_name: str, known: dict[str, Any] | None = None) -> Any:
+        """The smallest well-formed value of a type: required fields only, placeholders, ``known`` on top."""
+        if type_name.startswith("Array of "):
+            return []
+        placeholders = {"String": "x", "Integer": 1, "Float": 1.0, "Boolean": False, "InputFile": "x"}
+        if type_name in placeholders:
+            return placeholders[type_name]
+        spec = self.types[type_name]
+        if "subtypes" in spec:
+            return self.minimal(spec["subtypes"][0], known)
+        value = {f["name"]: self.minimal(f["types"][0]) for f in spec.get("fields", []) if f["required"]}
+        value.update({k: v for k, v in (known or {}).items() if k in value})
+        return value
 
     def object_problems(self, value: Any, type_name: str, where: str | None = None) -> list[str]:
         """Check an object the fake itself produces (an Update, a Message)."""

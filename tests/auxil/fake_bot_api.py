@@ -26,7 +26,7 @@ from aiohttp import web
 from scheduling.clock import Clock
 from tests.auxil.api_schema import ApiSchema, UploadedFile, load_schema
 from tests.auxil.fake_faults import SENDING_METHODS, Fault, FaultPlan, LimitStats, SendingLimits
-from tests.auxil.fake_methods import HANDLERS, ApiError, generic_true
+from tests.auxil.fake_methods import HANDLERS, ApiError, generic_answer
 from tests.auxil.fake_http import chat_key, error_response, read_params, update_kind
 from tests.auxil.fake_records import Call, SentMessage, Signal, StoredFile
 from tests.auxil.fake_users import FakeGroup, FakeUser
@@ -299,7 +299,8 @@ class FakeBotApi:
             return await self._get_updates(params)
         seq = self.next_serial()
         try:
-            result = HANDLERS.get(method, generic_true)(self, params, attachments, seq)
+            handler = HANDLERS.get(method)
+            result = handler(self, params, attachments, seq) if handler else generic_answer(self, method, params, seq)
         except ApiError as exc:
             self._record(method, params, exc.status)
             return error_response(exc.status, exc.description)

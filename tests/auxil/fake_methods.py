@@ -142,8 +142,15 @@ def get_webhook_info(fake: FakeBotApi, params: dict, attachments: dict, seq: int
     return {"url": fake.webhook_url, "has_custom_certificate": False, "pending_update_count": len(fake.updates)}
 
 
-def generic_true(fake: FakeBotApi, params: dict, attachments: dict, seq: int) -> Any:
-    return True
+def generic_answer(fake: FakeBotApi, method: str, params: dict, seq: int) -> Any:
+    """For a method without its own handler: a well-formed value of the type it returns."""
+    returns = fake.schema.returns.get(method) or ["Boolean"]
+    if "Message" in returns and "chat_id" in params and method.startswith(("send", "copy", "forward")):
+        return _new_message(fake, params, method, {}, seq)
+    if "Boolean" in returns:
+        return True
+    known = {"id": fake.chat_for(params["chat_id"])["id"]} if "chat_id" in params else {}
+    return fake.schema.minimal(returns[0], known)
 
 
 HANDLERS: dict[str, Handler] = {

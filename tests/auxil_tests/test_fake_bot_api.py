@@ -140,3 +140,18 @@ async def test_updates_the_fake_builds_are_parsed_by_python_telegram_bot(fake_ap
     assert update.effective_user.id == 1001
     assert update.message.text == "/start ABC"
     assert update.message.entities[0].type == "bot_command"
+
+
+async def test_methods_without_their_own_handler_answer_what_they_return(fake_api):
+    async with make_bot(fake_api) as bot:
+        chat = await bot.get_chat(-1001234)
+        copied = await bot.copy_message(1001, from_chat_id=1002, message_id=1)
+        member = await bot.get_chat_member(-1001234, 1001)
+        link = await bot.create_chat_invite_link(-1001234)
+        location = await bot.send_location(1001, latitude=39.9, longitude=116.4)
+        admins = await bot.get_chat_administrators(-1001234)
+    assert chat.id == -1001234
+    assert copied.message_id >= 1
+    assert member.user is not None and link.invite_link
+    assert location.chat.id == 1001 and fake_api.sent_to(1001)[0].kind == "sendLocation"
+    assert admins == ()
