@@ -73,6 +73,7 @@ class EngineSetup:
     settings: EngineSettings
     superior_chat_id: int | None = None
     branch_chat_id: int | None = None
+    branch_name: str = ""
     # Group chats that Telegram told us moved (old id → new id), for this process.
     migrated: dict[int, int] = field(default_factory=dict)
 
@@ -90,6 +91,7 @@ class EngineSetup:
             settings=settings,
             superior_chat_id=config.branch.superior_chat_id,
             branch_chat_id=config.branch.chat_id,
+            branch_name=config.branch.name,
         )
 
     def special_chat(self, recipient: str) -> int | None:
@@ -116,8 +118,9 @@ def obligation_label(ruleset: Ruleset, obligation) -> str:
     return texts.engine_obligation(name, group, texts.period_label(obligation.period.key))
 
 
-def render(message: PlannedMessage, ruleset: Ruleset, today: date) -> str:
-    """The Chinese text of ``message`` as it goes out on ``today``."""
+def render(message: PlannedMessage, ruleset: Ruleset, today: date, branch: str = "") -> str:
+    """The Chinese text of ``message`` as it goes out on ``today`` (``branch`` names the
+    branch where the reader is outside it: the superior contact, the branch chat)."""
     what = _what(ruleset, message)
     ob = message.obligation
     if message.kind is Kind.REMINDER:
@@ -128,11 +131,13 @@ def render(message: PlannedMessage, ruleset: Ruleset, today: date) -> str:
         return texts.engine_overdue_notice(what, ob.deadline, (today - ob.deadline).days)
     if message.kind is Kind.ESCALATION:
         responsible = list(ruleset.responsible_for(ruleset.system(ob.system), ob.group))
-        return texts.engine_escalation(message.level or 1, what, ob.deadline, (today - ob.deadline).days, responsible)
+        days = (today - ob.deadline).days
+        return texts.engine_escalation(message.level or 1, what, ob.deadline, days, responsible, branch)
     if message.kind is Kind.DIGEST:
         monday = today - timedelta(days=today.weekday())
         due = [f"{obligation_label(ruleset, o)}（截止 {texts.format_date(o.deadline)}）" for o in message.due_this_week]
-        return texts.engine_digest(monday, due, [obligation_label(ruleset, o) for o in message.overdue])
+        overdue = [obligation_label(ruleset, o) for o in message.overdue]
+        return texts.engine_digest(monday, due, overdue, branch if message.recipient == BRANCH_CHAT else "")
     if message.kind is Kind.ABSENCE_WARNING:
         return texts.engine_absence(message.subject, message.absent_since, ruleset.absence_warning_months)
     return texts.engine_follow_up(what, message.record_id, list(message.missing))
@@ -185,7 +190,7 @@ def _new_message(message: PlannedMessage, setup: EngineSetup, today: date) -> ou
         recipient=message.recipient,
         chat_id=setup.special_chat(message.recipient),
         due_at=message.at,
-        text=render(message, setup.ruleset, today),
+        text=render(message, setup.ruleset, today, setup.branch_name),
     )
 
 

@@ -137,6 +137,10 @@ def me_text(name: str, roles: list[str], group_name: str | None, duties: list[st
 ASK_SYSTEM = "请选择要登记的会议类型："
 NOTHING_TO_LOG = "您目前不负责任何会议的登记。如有疑问，请联系支部书记。"
 ASK_GROUP = "请选择党小组："
+def logging_for(label: str, period: str) -> str:
+    return f"登记：{label}（{period}）"
+
+
 ASK_DATE = "会议是哪天召开的？可点按钮，或输入日期，如 2026-03-28 或 3月28日。"
 BUTTON_TODAY = "今天"
 BUTTON_YESTERDAY = "昨天"
@@ -688,9 +692,9 @@ def engine_reminder(variant: str, what: str, deadline: date, days_left: int, pla
     if variant == "opening":
         head = f"📅 新周期开始：{what}，截止 {format_date(deadline)}（还有 {days_left} 天）。"
     elif variant == "planned_eve" and planned_on is not None:
-        head = f"⏰ 明天（{format_date(planned_on)}）计划召开{what}。截止 {format_date(deadline)}。"
+        head = f"⏰ 明天（{format_date(planned_on)}）计划召开{what}，截止 {format_date(deadline)}（还有 {days_left} 天）。"
     elif variant == "planned_day" and planned_on is not None:
-        head = f"⏰ 今天计划召开{what}。截止 {format_date(deadline)}。"
+        head = f"⏰ 今天计划召开{what}，截止 {format_date(deadline)}（还有 {days_left} 天）。"
     elif variant == "snooze":
         head = f"🔔 再次提醒：{what}尚未登记，截止 {format_date(deadline)}（还有 {days_left} 天）。"
     else:
@@ -703,16 +707,18 @@ def engine_reminder(variant: str, what: str, deadline: date, days_left: int, pla
 
 def engine_overdue_notice(what: str, deadline: date, days_overdue: int) -> str:
     return (
-        f"⚠️ 已逾期：{what}截止 {format_date(deadline)}，已逾期 {days_overdue} 天，尚无有效记录。"
+        f"⚠️ 已逾期：{what}已逾期 {days_overdue} 天（截止 {format_date(deadline)}），尚无有效记录。"
         f"\n已告知支部书记。请尽快召开并点“登记会议”补录。"
     )
 
 
-def engine_escalation(level: int, what: str, deadline: date, days_overdue: int, responsible: list[str]) -> str:
+def engine_escalation(
+    level: int, what: str, deadline: date, days_overdue: int, responsible: list[str], branch: str = ""
+) -> str:
     who = "、".join(responsible) or "—"
-    head = ENGINE_SUPERIOR_HEADER if level == 3 else "⚠️ 逾期督办"
+    head = f"{ENGINE_SUPERIOR_HEADER}{branch}" if level == 3 else "⚠️ 逾期督办"
     return (
-        f"{head}（第 {level} 级）：{what}截止 {format_date(deadline)}，已逾期 {days_overdue} 天，尚无有效记录。"
+        f"{head}（第 {level} 级）：{what}已逾期 {days_overdue} 天（截止 {format_date(deadline)}），尚无有效记录。"
         f"\n负责人：{who}。"
     )
 
@@ -721,12 +727,16 @@ def engine_resolved(what: str) -> str:
     return f"✅ {what}已补录并计入，督办结束。"
 
 
-def engine_digest(week_start: date, due: list[str], overdue: list[str]) -> str:
-    lines = [f"📋 本周提要（{format_date(week_start)} 起）"]
-    lines.append("本周到期：" + ("" if due else "无"))
-    lines += [f"· {item}" for item in due]
-    lines.append("已逾期：" + ("" if overdue else "无"))
-    lines += [f"· {item}" for item in overdue]
+ENGINE_DIGEST_MAX_LINES = 40
+
+
+def engine_digest(week_start: date, due: list[str], overdue: list[str], branch: str = "") -> str:
+    lines = [f"📋 {branch}本周提要（{format_date(week_start)} 起）"]
+    for title, items in (("本周到期", due), ("已逾期", overdue)):
+        lines.append(f"{title}：" + ("" if items else "无"))
+        lines += [f"· {item}" for item in items[:ENGINE_DIGEST_MAX_LINES]]
+        if len(items) > ENGINE_DIGEST_MAX_LINES:
+            lines.append(f"……另有 {len(items) - ENGINE_DIGEST_MAX_LINES} 项，详见 /overdue")
     return "\n".join(lines)
 
 

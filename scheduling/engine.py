@@ -314,7 +314,11 @@ class ReminderEngine:
             return
         open_views = [v for v in views if not v.done]
         due = tuple(v.obligation for v in open_views if monday <= v.deadline <= week[-1])
-        overdue = tuple(v.obligation for v in open_views if v.deadline < first)
+        # Overdue as the engine escalates it: obligations that ended before the engine
+        # began are not listed (a first start would otherwise list a year of history).
+        overdue = tuple(
+            v.obligation for v in open_views if v.deadline < first and self._after_since(v.escalations[0][1])
+        )
         recipients = list(self._secretaries)
         if self.settings.branch_chat_configured:
             recipients.append(BRANCH_CHAT)

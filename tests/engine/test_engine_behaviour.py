@@ -138,3 +138,10 @@ def test_deferred_minutes_get_a_follow_up_two_workdays_after_logging():
     assert follow_ups(date(2026, 3, 4)) == []
     [message] = follow_ups(date(2026, 3, 5))
     assert (message.recipient, message.record_id, message.missing) == ("郭谨瑜", 7, ("minutes",))
+
+
+def test_the_digest_lists_as_overdue_only_what_the_engine_escalates():
+    digest = [m for m in engine(since=date(2026, 3, 1)).due(at(date(2026, 3, 2))) if m.kind is Kind.DIGEST]
+    overdue = {o.key for o in digest[0].overdue}
+    assert FEB in overdue  # escalated on Mar 2, after the engine began
+    assert "committee_meeting:-:2026-01" not in overdue and "committee_meeting:-:2025-12" not in overdue

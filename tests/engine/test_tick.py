@@ -139,3 +139,17 @@ async def test_deferred_minutes_are_followed_up_two_workdays_later(engine):
     assert not any("补充提醒" in text for text in sender.texts_to("郭谨瑜"))
     await _tick(engine, sender, date(2026, 3, 5))
     assert [t for t in sender.texts_to("郭谨瑜") if "补充提醒" in t and "会议纪要" in t] != []
+
+
+async def test_the_superior_is_told_which_branch_and_the_texts_name_what_must_be_kept(engine):
+    prepare_branch(engine, now=START)
+    superior_setup = setup()
+    superior_setup.superior_chat_id = 777
+    superior_setup.settings = type(superior_setup.settings)(superior_configured=True)
+    sender = FakeSender()
+    await send_due(sessions(engine), sender, superior_setup, now=at(date(2026, 3, 16)), worker="w")
+    superior = [text for chat, text in sender.sent if chat == 777]
+    assert superior and all("机关党支部" in text and "第 3 级" in text for text in superior)
+    await send_due(sessions(engine), sender, superior_setup, now=at(date(2026, 3, 24)), worker="w")
+    reminder = next(t for t in sender.texts_to("郭谨瑜") if "支部委员会 2026年3月" in t)
+    assert "截止 2026年3月31日" in reminder and "纪要" in reminder and "照片" in reminder
