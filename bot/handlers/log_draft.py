@@ -43,6 +43,7 @@ def new_draft(ctx: ChatContext, **fields) -> dict:
     draft = {
         "system": None,
         "group": None,
+        "period": None,  # the reminder's period, when logging started from one
         "held_on": None,
         "topic": None,
         "expected": [],

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import keyboards, texts
+from bot import keyboards, services, texts
 from bot.auth import Action, Target, loggable, may
 from bot.dates import DateRejected, parse_held_on
 from bot.handlers import log_files, log_save
@@ -48,7 +48,7 @@ async def start_from_reminder(update: Update, ctx: ChatContext) -> int:
         await answer_button(update, texts.NOT_ALLOWED, alert=True)
         return END
     await answer_button(update)
-    new_draft(ctx, system=obligation.system, group=obligation.group)
+    new_draft(ctx, system=obligation.system, group=obligation.group, period=obligation.period.key)
     return await ask_date(update, ctx)
 
 
@@ -93,7 +93,14 @@ async def on_group(update: Update, ctx: ChatContext) -> int:
 
 
 async def ask_date(update: Update, ctx: ChatContext) -> int:
-    await reply(update, texts.ASK_DATE, reply_markup=keyboards.dates())
+    draft = draft_of(ctx)
+    question = texts.ASK_DATE
+    if draft.get("period") and not draft["editing"]:
+        # From a reminder: say which obligation this is about. The record still counts
+        # for the period of the day it was held (SPEC §2).
+        label = services.label(_ruleset(ctx), draft["system"], draft["group"])
+        question = texts.logging_for(label, texts.period_label(draft["period"])) + "\n" + question
+    await reply(update, question, reply_markup=keyboards.dates())
     return Step.DATE
 
 

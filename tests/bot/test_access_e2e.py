@@ -142,7 +142,7 @@ async def test_a_reminders_log_button_starts_logging_with_system_and_group_fille
         anchor = await say(leader, "/help")
         leader.press(anchor, "log:group_meeting:g1:2026-03")
         asked = await leader.next_message()
-        assert "哪天" in asked.body
+        assert "登记：党小组会·第一党小组（2026年3月）" in asked.body and "哪天" in asked.body
         summary_step = await press(leader, asked, "今天")
         assert "主题" in summary_step.body
         mark = fake_api.mark()
