@@ -35,15 +35,13 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session
 
 from bot import texts
-from bot.delivery import Delivery, Outcome, TelegramSender, keyboard
+from bot.delivery import Delivery, Outcome, TelegramSender, keyboard, render
 from scheduling.engine import (
     BRANCH_CHAT,
     SUPERIOR,
     EngineSettings,
-    Kind,
     PlannedMessage,
     ReminderEngine,
-    Variant,
 )
 from scheduling.rules import Role, Ruleset
 from scheduling.workdays import WorkdayCalendar
@@ -97,50 +95,6 @@ class EngineSetup:
     def special_chat(self, recipient: str) -> int | None:
         chat_id = {SUPERIOR: self.superior_chat_id, BRANCH_CHAT: self.branch_chat_id}.get(recipient)
         return self.migrated.get(chat_id, chat_id) if chat_id is not None else None
-
-
-# -- rendering -------------------------------------------------------------------------
-
-
-def _what(ruleset: Ruleset, message: PlannedMessage) -> str:
-    obligation = message.obligation
-    return obligation_label(ruleset, obligation) if obligation else ""
-
-
-def obligation_label(ruleset: Ruleset, obligation) -> str:
-    name = ruleset.system(obligation.system).name if ruleset.has_system(obligation.system) else obligation.system
-    group = None
-    if obligation.group:
-        try:
-            group = ruleset.roster.group(obligation.group).name
-        except KeyError:
-            group = obligation.group
-    return texts.engine_obligation(name, group, texts.period_label(obligation.period.key))
-
-
-def render(message: PlannedMessage, ruleset: Ruleset, today: date, branch: str = "") -> str:
-    """The Chinese text of ``message`` as it goes out on ``today`` (``branch`` names the
-    branch where the reader is outside it: the superior contact, the branch chat)."""
-    what = _what(ruleset, message)
-    ob = message.obligation
-    if message.kind is Kind.REMINDER:
-        return texts.engine_reminder(message.variant.value, what, ob.deadline, (ob.deadline - today).days, message.planned_on)
-    if message.variant is Variant.RESOLVED:
-        return texts.engine_resolved(what)
-    if message.variant is Variant.OVERDUE_NOTICE:
-        return texts.engine_overdue_notice(what, ob.deadline, (today - ob.deadline).days)
-    if message.kind is Kind.ESCALATION:
-        responsible = list(ruleset.responsible_for(ruleset.system(ob.system), ob.group))
-        days = (today - ob.deadline).days
-        return texts.engine_escalation(message.level or 1, what, ob.deadline, days, responsible, branch)
-    if message.kind is Kind.DIGEST:
-        monday = today - timedelta(days=today.weekday())
-        due = [f"{obligation_label(ruleset, o)}（截止 {texts.format_date(o.deadline)}）" for o in message.due_this_week]
-        overdue = [obligation_label(ruleset, o) for o in message.overdue]
-        return texts.engine_digest(monday, due, overdue, branch if message.recipient == BRANCH_CHAT else "")
-    if message.kind is Kind.ABSENCE_WARNING:
-        return texts.engine_absence(message.subject, message.absent_since, ruleset.absence_warning_months)
-    return texts.engine_follow_up(what, message.record_id, list(message.missing))
 
 
 # -- one tick ----------------------------------------------------------------------------

@@ -21,7 +21,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from scheduling.clock import VirtualClock
 from scheduling.obligations import Obligation, SittingRecord, Status, compliance, obligations_for_year
 from scheduling.periods import period_of
 from scheduling.reminder_plan import escalation_days, opening_day, send_days
@@ -458,6 +457,11 @@ class ReminderEngine:
         return tuple(sorted(chosen.values(), key=lambda c: c.day))
 
 
+def memoized(calendar: WorkdayCalendar) -> WorkdayCalendar:
+    """``calendar``, remembering each day's answer (for callers that step many moments)."""
+    return _MemoCalendar.of(calendar)
+
+
 def due_messages(
     ruleset: Ruleset,
     calendar: WorkdayCalendar,
@@ -482,48 +486,3 @@ def _add_months(day: date, months: int) -> date:
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return date(year, month, min(day.day, _stdlib_calendar.monthrange(year, month)[1]))
 
-
-def simulate(
-    ruleset: Ruleset,
-    calendar: WorkdayCalendar,
-    settings: EngineSettings,
-    *,
-    start: date,
-    end: date,
-    records: Iterable[SittingRecord] = (),
-    plans: Mapping[str, ObligationPlan] | None = None,
-    deferred: Iterable[DeferredRecord] = (),
-    member_since: Mapping[str, date] | None = None,
-) -> list[tuple[datetime, PlannedMessage]]:
-    """Every message the engine would send from ``start`` to ``end``, in order, with
-    the moment it would go out: the same :meth:`ReminderEngine.due`, stepped on a
-    virtual clock through every send moment and every moment a record was logged,
-    into an in-memory outbox that remembers keys as the real one does."""
-    records = sorted(records, key=lambda r: r.logged_at)
-    deferred = tuple(deferred)
-    calendar = _MemoCalendar.of(calendar)
-    probe = ReminderEngine(ruleset, calendar, settings)
-    logged = {r.logged_at for r in records if start <= r.logged_at.astimezone(settings.zone).date() <= end}
-    clock = VirtualClock(probe.moment(start))
-    sent: dict[str, tuple[datetime, PlannedMessage]] = {}
-    current: ReminderEngine | None = None
-    known = -1
-    for moment in sorted(set(probe.send_moments(start, end)) | logged):
-        clock.set(moment)
-        now = clock.now()
-        count = bisect_right([r.logged_at for r in records], now)
-        if count != known:  # a new record is known: a new snapshot
-            known = count
-            current = ReminderEngine(
-                ruleset,
-                calendar,
-                settings,
-                records=records[:count],
-                plans=plans,
-                deferred=[d for d in deferred if d.logged_at <= now],
-                member_since=member_since,
-                since=start,
-            )
-        for message in current.due(now):
-            sent.setdefault(message.key, (now, message))
-    return sorted(sent.values(), key=lambda item: (item[0], *item[1].sort_key[1:]))

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import sys
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
 from bot import texts
@@ -13,12 +15,69 @@ from bot.cli import UsageError
 from bot.commands.plan import text_table
 from bot.context import AppContext, load_context, open_database
 from bot.scheduler import EngineSetup
-from scheduling.engine import PlannedMessage, simulate
+from scheduling.clock import VirtualClock
+from scheduling.engine import (
+    DeferredRecord,
+    EngineSettings,
+    ObligationPlan,
+    PlannedMessage,
+    ReminderEngine,
+    memoized,
+)
+from scheduling.obligations import SittingRecord
+from scheduling.rules import Ruleset
+from scheduling.workdays import WorkdayCalendar
 from storage import outbox
 from storage.records import load_sittings
 
 # Longer spans are surely a typo, and would only print pages nobody reads.
 MAX_DAYS = 3 * 366
+
+
+def simulate(
+    ruleset: Ruleset,
+    calendar: WorkdayCalendar,
+    settings: EngineSettings,
+    *,
+    start: date,
+    end: date,
+    records: Iterable[SittingRecord] = (),
+    plans: Mapping[str, ObligationPlan] | None = None,
+    deferred: Iterable[DeferredRecord] = (),
+    member_since: Mapping[str, date] | None = None,
+) -> list[tuple[datetime, PlannedMessage]]:
+    """Every message the engine would send from ``start`` to ``end``, in order, with
+    the moment it would go out: the same :meth:`ReminderEngine.due`, stepped on a
+    virtual clock through every send moment and every moment a record was logged,
+    into an in-memory outbox that remembers keys as the real one does."""
+    records = sorted(records, key=lambda r: r.logged_at)
+    deferred = tuple(deferred)
+    calendar = memoized(calendar)
+    probe = ReminderEngine(ruleset, calendar, settings)
+    logged = {r.logged_at for r in records if start <= r.logged_at.astimezone(settings.zone).date() <= end}
+    clock = VirtualClock(probe.moment(start))
+    sent: dict[str, tuple[datetime, PlannedMessage]] = {}
+    current: ReminderEngine | None = None
+    known = -1
+    for moment in sorted(set(probe.send_moments(start, end)) | logged):
+        clock.set(moment)
+        now = clock.now()
+        count = bisect_right([r.logged_at for r in records], now)
+        if count != known:  # a new record is known: a new snapshot
+            known = count
+            current = ReminderEngine(
+                ruleset,
+                calendar,
+                settings,
+                records=records[:count],
+                plans=plans,
+                deferred=[d for d in deferred if d.logged_at <= now],
+                member_since=member_since,
+                since=start,
+            )
+        for message in current.due(now):
+            sent.setdefault(message.key, (now, message))
+    return sorted(sent.values(), key=lambda item: (item[0], *item[1].sort_key[1:]))
 
 
 def messages_between(context: AppContext, start: date, end: date) -> list[tuple[datetime, PlannedMessage]]:

@@ -26,6 +26,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot import scheduler, texts
 from bot.auth import Action, Target, may
+from bot.delivery import obligation_label
 from bot.handlers.common import ChatContext, answer_button, reply
 from scheduling.obligations import Obligation, Status, compliance, parse_obligation_key
 from storage import outbox
@@ -70,7 +71,7 @@ def parse_planned_date(text: str, today: date) -> date:
 
 
 def _what(ctx: ChatContext, obligation: Obligation) -> str:
-    return scheduler.obligation_label(ctx.zhibu.ruleset, obligation)
+    return obligation_label(ctx.zhibu.ruleset, obligation)
 
 
 def _obligation(ctx: ChatContext, data: str) -> Obligation | None:
