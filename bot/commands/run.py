@@ -13,16 +13,10 @@ from telegram import Update
 
 from bot.cli import EXIT_OK, EXIT_USAGE
 from bot.context import load_context, open_database
+from bot.observability import configure_logging, log_startup_summary
 
 log = logging.getLogger("zhibu")
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGABRT)
-
-
-def _configure_logging() -> None:
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
-    # httpx logs every request URL, and a Bot API URL contains the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -31,18 +25,19 @@ def run(args: argparse.Namespace) -> int:
     if not context.config.token:
         print(f"zhibu: {args.config}: telegram.token: not set (put it in the config or in ZHIBU_TELEGRAM_TOKEN)", file=sys.stderr)
         return EXIT_USAGE
-    _configure_logging()
+    webhook = context.config.telegram.webhook
+    # JSON lines on stderr; the token (in every Bot API URL) and the webhook secret redacted.
+    configure_logging(secrets=[context.config.token, webhook.secret_token if webhook else ""])
     from bot.app import build_application
 
     open_database(context)
+    log_startup_summary(context, "webhook" if webhook else "polling", log)
     try:
         application = build_application(context)
-        webhook = context.config.telegram.webhook
         if webhook is None:
-            log.info("starting: long polling")
             application.run_polling(allowed_updates=Update.ALL_TYPES, stop_signals=STOP_SIGNALS)
         else:
-            log.info("starting: webhook on %s:%s", webhook.listen, webhook.port)
+            log.info("webhook listening", extra={"listen": webhook.listen, "port": webhook.port})
             application.run_webhook(
                 listen=webhook.listen,
                 port=webhook.port,

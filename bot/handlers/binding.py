@@ -26,7 +26,7 @@ async def start(update: Update, ctx: ChatContext) -> None:
     with ctx.session() as session:
         result = services.bind(session, code=code, telegram_id=update.effective_user.id, now=ctx.now())
     if result.ok:
-        log.info("bound a Telegram account to %s", result.member_name)
+        log.info("invite redeemed", extra={"member": result.member_name, "rebound": result.previous_telegram_id is not None})
         await reply(update, texts.bound_welcome(result.member_name))
         return
     if result.outcome is RedeemOutcome.ACCOUNT_TAKEN:

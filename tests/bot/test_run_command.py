@@ -105,3 +105,18 @@ async def test_a_webhook_refuses_requests_without_the_secret_token(fake_api, db_
 
 
 pytestmark = pytest.mark.timeout(60)
+
+
+async def test_run_logs_json_lines_with_a_startup_summary(fake_api, db_url, tmp_path):
+    path = write_test_config(tmp_path, db_url, fake_api, telegram_ids=IDS)
+    process = await _start(path)
+    try:
+        await fake_api.wait_for("setMyCommands", timeout=30)
+    finally:
+        output = await _stop(process)
+    import json
+
+    events = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    starting = [e for e in events if e["event"] == "starting"]
+    assert starting and starting[0]["mode"] == "polling" and starting[0]["members"] == 8
+    assert fake_api.token not in output
