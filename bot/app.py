@@ -54,7 +54,7 @@ def build_application(context: AppContext) -> Application:
 
 async def _on_error(update: object, ctx: ChatContext) -> None:
     """Log a handler's crash (never the token) and tell the person something went wrong."""
-    log.error("a handler failed on update %s", getattr(update, "update_id", None), exc_info=ctx.error)
+    log.error("handler failed", extra={"update_id": getattr(update, "update_id", None)}, exc_info=ctx.error)
     if isinstance(update, Update) and update.effective_chat is not None and update.effective_chat.type == "private":
         try:
             await update.effective_chat.send_message(texts.SOMETHING_WENT_WRONG)

@@ -141,7 +141,7 @@ async def _tell_secretaries(ctx: ChatContext, chat_ids: list[int], draft: dict, 
             await ctx.bot.send_message(chat_id, note[:4096])
         except TelegramError as error:
             # The record is saved; a note that cannot be delivered must not undo it.
-            log.warning("could not tell the secretary about record %s: %s", record_id, error)
+            log.warning("secretary note not delivered", extra={"record_id": record_id, "error": str(error)})
 
 
 async def tell_engine(ctx: ChatContext, record_id: int) -> None:
@@ -156,7 +156,7 @@ async def tell_engine(ctx: ChatContext, record_id: int) -> None:
     try:
         await hook(ctx.application, record_id)
     except Exception:
-        log.exception("the reminder engine failed on record %s", record_id)
+        log.exception("reminder engine failed on a saved record", extra={"record_id": record_id})
 
 
 async def cancel(update: Update, ctx: ChatContext) -> int:

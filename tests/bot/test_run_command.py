@@ -4,6 +4,7 @@ exit 2 without a token, and the token never in the output."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import socket
@@ -114,8 +115,6 @@ async def test_run_logs_json_lines_with_a_startup_summary(fake_api, db_url, tmp_
         await fake_api.wait_for("setMyCommands", timeout=30)
     finally:
         output = await _stop(process)
-    import json
-
     events = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
     starting = [e for e in events if e["event"] == "starting"]
     assert starting and starting[0]["mode"] == "polling" and starting[0]["members"] == 8
