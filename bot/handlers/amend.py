@@ -59,8 +59,14 @@ ASKS = {
 }
 
 
-def _state(ctx: ChatContext) -> dict:
-    return ctx.user_data[AMEND_KEY]
+def _state(ctx: ChatContext) -> dict | None:
+    return ctx.user_data.get(AMEND_KEY)
+
+
+async def _lost(update: Update) -> int:
+    await answer_button(update)
+    await reply(update, texts.DRAFT_LOST)
+    return ConversationHandler.END
 
 
 async def start_amend(update: Update, ctx: ChatContext) -> int:
@@ -88,7 +94,7 @@ async def start_amend(update: Update, ctx: ChatContext) -> int:
 async def _apply(update: Update, ctx: ChatContext, **changes) -> int:
     state = ctx.user_data.pop(AMEND_KEY, None)
     if state is None:
-        return ConversationHandler.END
+        return await _lost(update)
     ruleset = ctx.zhibu.ruleset
     record_id = state["record_id"]
     with ctx.session() as session:
@@ -148,6 +154,8 @@ async def on_photo(update: Update, ctx: ChatContext) -> int | None:
         await reply(update, texts.file_rejected(refused.text))
         return None
     state = _state(ctx)
+    if state is None:
+        return await _lost(update)
     state["photos"].append(file_ref_to_json(ref))
     if update.message.media_group_id is None:
         await reply(update, texts.photo_received(len(state["photos"])), reply_markup=keyboards.photos_done("amd:pho", allow_later=False))
@@ -157,7 +165,10 @@ async def on_photo(update: Update, ctx: ChatContext) -> int | None:
 async def on_photos_done(update: Update, ctx: ChatContext) -> int | None:
     await answer_button(update)
     await drop_buttons(update)
-    photos = _state(ctx)["photos"]
+    state = _state(ctx)
+    if state is None:
+        return await _lost(update)
+    photos = state["photos"]
     if not photos:
         ctx.user_data.pop(AMEND_KEY, None)
         await reply(update, texts.AMEND_NOTHING)
