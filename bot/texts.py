@@ -204,7 +204,7 @@ EDIT_FIELDS = {
 CANCELLED = "已取消，未保存任何内容。"
 NOTHING_TO_CANCEL = "当前没有进行中的操作。"
 TIMED_OUT = "登记已超过 30 分钟无操作，已自动结束，未保存。如需登记，请重新发送 /log。"
-DRAFT_LOST = "这次登记的内容已丢失，请重新发送 /log 登记。"
+DRAFT_LOST = "这次操作的内容已丢失，请重新开始：/log 登记会议，/records 修改记录。"
 LOG_IN_PROGRESS = "正在进行的登记请先完成，或发送 /cancel 退出。"
 SAVE_FAILED = "保存失败，未写入任何内容。请稍后重试。"
 
