@@ -40,8 +40,10 @@ from scheduling.engine import (
     BRANCH_CHAT,
     SUPERIOR,
     EngineSettings,
+    Kind,
     PlannedMessage,
     ReminderEngine,
+    Variant,
 )
 from scheduling.rules import Role, Ruleset
 from scheduling.workdays import WorkdayCalendar
@@ -127,12 +129,28 @@ def plan(session_factory: SessionFactory, setup: EngineSetup, *, now: datetime) 
             since=since,
         )
     due = engine.due(now)
+    window = sending_window_open(engine, now)
     with session_factory() as session:
         known = outbox.existing_keys(session, (m.key for m in due))
-        fresh = [m for m in due if m.key not in known]
+        # Outside the sending window only event-driven notes are queued; the rest is
+        # planned (and its text written) when the window opens, so a text never says
+        # "还有 5 天" on a day when it is no longer true.
+        fresh = [m for m in due if m.key not in known and (window or m.variant is Variant.RESOLVED)]
         outbox.enqueue(session, [_new_message(m, setup, today) for m in fresh], now=now)
         outbox.drop_obsolete(session, relevant={m.key for m in due}, now=now)
-        return outbox.pending(session)
+        return [row for row in outbox.pending(session) if window or _any_time(row)]
+
+
+def sending_window_open(engine: ReminderEngine, now: datetime) -> bool:
+    """Reminders, escalations and digests go out on workdays from ``send_time`` on:
+    a restart at 3 a.m. or on a Sunday catches up at the next send time, not at once."""
+    today = now.astimezone(engine.settings.zone).date()
+    return engine.calendar.is_workday(today) and now >= engine.moment(today)
+
+
+def _any_time(row: OutboxMessage) -> bool:
+    """Notes that answer something a person just did (a 补录, a blocked member) go out at once."""
+    return row.kind == outbox.NOTICE_KIND or (row.kind == Kind.ESCALATION.value and row.level is None)
 
 
 def _new_message(message: PlannedMessage, setup: EngineSetup, today: date) -> outbox.NewMessage:

@@ -153,3 +153,24 @@ async def test_the_superior_is_told_which_branch_and_the_texts_name_what_must_be
     await send_due(sessions(engine), sender, superior_setup, now=at(date(2026, 3, 24)), worker="w")
     reminder = next(t for t in sender.texts_to("郭谨瑜") if "支部委员会 2026年3月" in t)
     assert "截止 2026年3月31日" in reminder and "纪要" in reminder and "照片" in reminder
+
+
+async def test_a_restart_at_night_or_on_a_holiday_catches_up_at_the_next_send_time(engine):
+    prepare_branch(engine, now=START)
+    sender = FakeSender()
+    await _tick(engine, sender, date(2026, 2, 2))
+    before = len(sender.texts_to("郭谨瑜"))
+    assert await _tick(engine, sender, date(2026, 2, 15), 3) == 0  # Spring Festival, 3 a.m.
+    assert await _tick(engine, sender, date(2026, 2, 24), 8, 59) == 0  # first workday, before 09:00
+    assert await _tick(engine, sender, date(2026, 2, 24), 9) > 0
+    about_february = [t for t in sender.texts_to("郭谨瑜")[before:] if "支部委员会 2026年2月" in t]
+    assert len(about_february) == 1 and "还有 4 天" in about_february[0]
+
+
+async def test_a_late_record_is_acknowledged_to_the_secretary_even_on_a_weekend(engine):
+    prepare_branch(engine, now=START)
+    sender = FakeSender()
+    await _tick(engine, sender, date(2026, 3, 2))
+    log_committee_meeting(engine, date(2026, 2, 27), at(date(2026, 3, 7), 10))  # a Saturday
+    await _tick(engine, sender, date(2026, 3, 7), 10, 1)
+    assert [t for t in sender.texts_to("常天民") if "已补录" in t] != []
