@@ -102,9 +102,8 @@ class EngineSetup:
 # -- one tick ----------------------------------------------------------------------------
 
 
-def _records_start(today: date, months: int) -> date:
-    back = today - timedelta(days=31 * (months + 1))
-    return min(date(today.year - 1, 1, 1), back)
+# Every record: an absence streak may be older than any window we would choose.
+RECORDS_SINCE = date(2000, 1, 1)
 
 
 def plan(session_factory: SessionFactory, setup: EngineSetup, *, now: datetime) -> list[OutboxMessage]:
@@ -115,7 +114,7 @@ def plan(session_factory: SessionFactory, setup: EngineSetup, *, now: datetime) 
         since = outbox.engine_since(session, now=now, zone=zone)
         records = [
             r
-            for r in load_sittings(session, start=_records_start(today, setup.ruleset.absence_warning_months), end=today)
+            for r in load_sittings(session, start=RECORDS_SINCE, end=today)
             if r.logged_at <= now
         ]
         engine = ReminderEngine(

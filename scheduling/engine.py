@@ -190,6 +190,8 @@ class ReminderEngine:
         self._by_id = {record.id: record for record in self.records}
         self._moments: dict[date, datetime] = {}
         self._batches: dict[tuple, tuple[PlannedMessage, ...]] = {}
+        self._attended: dict[str, tuple[list[date], list[date]]] | None = None
+        self._attendance_start: date | None = None
         roster = ruleset.roster
         self._secretaries = tuple(m.name for m in roster.with_role(Role.SECRETARY))
         self._committee = tuple(m.name for m in roster.with_role(Role.COMMITTEE))
@@ -336,17 +338,21 @@ class ReminderEngine:
         """A member who attended nothing for N months, once per streak of absence."""
         roster = self.ruleset.roster
         months = self.ruleset.absence_warning_months
-        if not self.records:
-            return
-        first_record_day = min(record.held_on for record in self.records)
         for member in roster.members:
-            attended = [r.held_on for r in self.records if member.name in r.present and r.held_on <= today]
-            start = max(attended) if attended else max(self.member_since.get(member.name, first_record_day), first_record_day)
+            attended, expected = self._attendance()[member.name]
+            index = bisect_right(attended, today)
+            if index:
+                start = attended[index - 1]
+            elif self.records:
+                first_record_day = self._attendance_start
+                start = max(self.member_since.get(member.name, first_record_day), first_record_day)
+            else:
+                continue
             warn_day = self.calendar.workday_on_or_after(_add_months(start, months))
             if warn_day > last or not self._after_since(warn_day):
                 continue
-            if not any(start < r.held_on <= today and self._expected(member.name, r) for r in self.records):
-                continue  # nothing was held that they could have attended
+            if bisect_right(expected, today) == bisect_right(expected, start):
+                continue  # nothing was held since that they were expected at
             recipients = [g.leader for g in roster.groups if g.key == member.group]
             recipients += self._secretaries
             for name in dict.fromkeys(n for n in recipients if n != member.name):
@@ -360,11 +366,24 @@ class ReminderEngine:
                     absent_since=start,
                 )
 
-    def _expected(self, name: str, record: SittingRecord) -> bool:
+    def _attendance(self) -> dict[str, tuple[list[date], list[date]]]:
+        """Per member: the days they attended, and the days of sittings they were expected at."""
+        if self._attended is None:
+            self._attended = {m.name: ([], []) for m in self.ruleset.roster.members}
+            for record in sorted(self.records, key=lambda r: r.held_on):
+                expected = set(self._expected_at(record))
+                for name, (attended, expected_days) in self._attended.items():
+                    if name in record.present:
+                        attended.append(record.held_on)
+                    if name in expected:
+                        expected_days.append(record.held_on)
+            self._attendance_start = min((r.held_on for r in self.records), default=None)
+        return self._attended
+
+    def _expected_at(self, record: SittingRecord) -> tuple[str, ...]:
         if not self.ruleset.has_system(record.system):
-            return False
-        rule = self.ruleset.system(record.system)
-        return name in self.ruleset.roster.expected_attendees(rule, record.group)
+            return ()
+        return self.ruleset.roster.expected_attendees(self.ruleset.system(record.system), record.group)
 
     def _follow_ups(self, last: date):
         for item in self.deferred:

@@ -14,7 +14,7 @@ from bot import texts
 from bot.cli import UsageError
 from bot.commands.plan import text_table
 from bot.context import AppContext, load_context, open_database
-from bot.scheduler import EngineSetup
+from bot.scheduler import RECORDS_SINCE, EngineSetup
 from scheduling.clock import VirtualClock
 from scheduling.engine import (
     DeferredRecord,
@@ -85,7 +85,7 @@ def messages_between(context: AppContext, start: date, end: date) -> list[tuple[
     setup = EngineSetup.from_config(context.config)
     zone = context.zone
     with context.session() as session:
-        records = load_sittings(session, start=date(start.year - 2, 1, 1), end=end)
+        records = load_sittings(session, start=RECORDS_SINCE, end=end)
         plans = outbox.load_plans(session)
         deferred = outbox.load_deferred(session)
         since = outbox.member_since(session, zone=zone)

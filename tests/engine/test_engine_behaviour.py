@@ -145,3 +145,13 @@ def test_the_digest_lists_as_overdue_only_what_the_engine_escalates():
     overdue = {o.key for o in digest[0].overdue}
     assert FEB in overdue  # escalated on Mar 2, after the engine began
     assert "committee_meeting:-:2026-01" not in overdue and "committee_meeting:-:2025-12" not in overdue
+
+
+def test_a_long_absence_is_named_once_even_years_later():
+    records = [
+        _group_meeting(1, date(2025, 1, 9), ("李会玲", "王晓明")),
+        *[_group_meeting(10 + n, date(2025 + (n + 1) // 12, (n + 1) % 12 + 1, 10), ("李会玲",)) for n in range(20)],
+    ]
+    later = engine(records=records).due(at(date(2026, 9, 10)))
+    streaks = {m.absent_since for m in later if m.kind is Kind.ABSENCE_WARNING and m.subject == "王晓明"}
+    assert streaks == {date(2025, 1, 9)}
