@@ -123,3 +123,41 @@ def test_the_database_is_not_touched_beyond_migration(config_path, db_url):
         assert rows(engine) == []
     finally:
         engine.dispose()
+
+
+SMALL_ROSTER = {
+    "groups": [{"key": "a", "name": "甲组", "leader": "乙"}],
+    "members": [
+        {"name": "甲", "roles": ["secretary"], "group": "a"},
+        {"name": "乙", "roles": ["member"], "group": "a"},
+    ],
+    # Replaces each system's table of the example (whose responsible persons are not here).
+    "systems": {
+        "general_assembly": {"responsible": ["甲"]},
+        "committee_meeting": {"responsible": ["甲"], "offsets": [10]},
+        "group_meeting": {"responsible": ["乙"]},
+        "party_lecture": {"responsible": ["甲"], "enabled": False},
+        "democratic_life_meeting": {"responsible": ["甲"]},
+        "organizational_life_meeting": {"responsible": ["乙"]},
+        "member_evaluation": {"responsible": ["甲", "乙"]},
+    },
+    "escalation": {"committee_after_days": 3, "superior_after_days": 20},
+}
+
+
+def test_any_roster_and_a_year_without_official_holidays(capsys, tmp_path, db_url):
+    path = write_test_config(tmp_path, db_url, "http://127.0.0.1:9", overrides=SMALL_ROSTER)
+    assert main(["--config", str(path), "plan", "--year", "2027", "--format", "json"]) == 0
+    plan = json.loads(capsys.readouterr().out)
+    messages = _simulate(capsys, path, "--from", "2027-01-01", "--to", "2027-12-31")
+    expected = {
+        (o["system"], o["group"], o["period"], name, f"{day}T09:00:00+08:00")
+        for o in plan
+        for name in o["responsible"]
+        for day in o["reminders"]
+    }
+    found = {(m["system"], m["group"], m["period"], m["recipient"], m["at"]) for m in messages if m["kind"] == "reminder"}
+    assert found == expected
+    assert not any(m["system"] == "party_lecture" for m in messages)
+    assert not any(m["level"] in (2, 3) for m in messages)  # nobody on the committee, no superior
+    assert {m["recipient"] for m in messages if m["level"] == 1} <= {"甲", "乙"}
