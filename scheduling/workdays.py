@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
 
 import chinese_calendar
 from chinese_calendar import constants as _official
@@ -43,7 +44,7 @@ class WorkdayCalendar:
         if day in self.extra_holidays:
             return False
         if self.has_official_data(day.year):
-            return chinese_calendar.is_workday(day)
+            return _official_workday(day)
         return day.weekday() < 5
 
     def holiday_name(self, day: date) -> str | None:
@@ -80,3 +81,11 @@ class WorkdayCalendar:
         for _ in range(count):
             day = self.workday_after(day)
         return day
+
+
+@cache
+def _official_workday(day: date) -> bool:
+    # chinese_calendar validates its whole table on every call; the answer for a
+    # day never changes within a process, and status/simulate ask millions of times.
+    return chinese_calendar.is_workday(day)
+
