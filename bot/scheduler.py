@@ -169,7 +169,9 @@ async def send_due(
     session_factory: SessionFactory, sender: Sender, setup: EngineSetup, *, now: datetime, worker: str
 ) -> int:
     """One tick at ``now``: plan, then send every pending row. Returns how many were sent."""
-    rows = plan(session_factory, setup, now=now)
+    # Planning reads every record and judges two years: off the event loop, so chat
+    # stays responsive meanwhile.
+    rows = await asyncio.to_thread(plan, session_factory, setup, now=now)
     sent = 0
     queue = list(rows)
     while queue:

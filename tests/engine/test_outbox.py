@@ -107,4 +107,8 @@ def test_the_advisory_lock_key_is_visible_to_operators(engine):
     assert "pid" in (lock.current_holder(T0) or "")
     lock.release()
     with engine.connect() as connection:
-        assert connection.execute(sa.text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")).scalar() == 0
+        mine = sa.text(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        )
+        assert connection.execute(mine).scalar() == 0
