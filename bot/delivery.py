@@ -218,7 +218,7 @@ class TelegramSender:
                 await self.sleep(verdict.retry_after)
                 continue
             if verdict.kind is ErrorClass.MIGRATE and migrated_from is None:
-                log.warning("telegram: chat %s moved to %s; following (update the config)", chat_id, verdict.new_chat_id)
+                log.warning("telegram: chat %s moved to %s; following", chat_id, verdict.new_chat_id)
                 migrated_from, chat_id = chat_id, verdict.new_chat_id
                 continue
             if verdict.kind in (ErrorClass.TRANSIENT, ErrorClass.WAIT):
@@ -243,12 +243,18 @@ def callback_data(action: str, obligation_key: str) -> str | None:
     return data if len(data.encode()) <= CALLBACK_DATA_LIMIT else None
 
 
-def keyboard(kind: str, level: int | None, obligation_key: str | None, recipient_is_member: bool) -> InlineKeyboardMarkup | None:
+def keyboard(
+    kind: str, level: int | None, obligation_key: str | None, recipient_is_member: bool
+) -> InlineKeyboardMarkup | None:
     """登记会议 / 已定日期 / 稍后提醒 on a reminder; the first two on a level-1 escalation."""
     if obligation_key is None or not recipient_is_member:
         return None
     if kind == "reminder":
-        wanted = [("log", texts.ENGINE_BUTTON_LOG), ("plan", texts.ENGINE_BUTTON_PLAN), ("snooze", texts.ENGINE_BUTTON_SNOOZE)]
+        wanted = [
+            ("log", texts.ENGINE_BUTTON_LOG),
+            ("plan", texts.ENGINE_BUTTON_PLAN),
+            ("snooze", texts.ENGINE_BUTTON_SNOOZE),
+        ]
     elif kind == "escalation" and level == 1:
         wanted = [("log", texts.ENGINE_BUTTON_LOG), ("plan", texts.ENGINE_BUTTON_PLAN)]
     else:
@@ -286,7 +292,8 @@ def render(message: PlannedMessage, ruleset: Ruleset, today: date, branch: str =
     what = _what(ruleset, message)
     ob = message.obligation
     if message.kind is Kind.REMINDER:
-        return texts.engine_reminder(message.variant.value, what, ob.deadline, (ob.deadline - today).days, message.planned_on)
+        days_left = (ob.deadline - today).days
+        return texts.engine_reminder(message.variant.value, what, ob.deadline, days_left, message.planned_on)
     if message.variant is Variant.RESOLVED:
         return texts.engine_resolved(what)
     if message.variant is Variant.OVERDUE_NOTICE:

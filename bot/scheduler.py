@@ -182,7 +182,9 @@ async def send_due(
     return sent
 
 
-def _resolve_chat(session: Session, setup: EngineSetup, row: OutboxMessage) -> tuple[int | None, str | None, Member | None]:
+def _resolve_chat(
+    session: Session, setup: EngineSetup, row: OutboxMessage
+) -> tuple[int | None, str | None, Member | None]:
     """The chat to send ``row`` to, or why it cannot be sent (and whether that is final)."""
     if row.recipient in (SUPERIOR, BRANCH_CHAT):
         chat_id = row.chat_id if row.chat_id is not None else setup.special_chat(row.recipient)
@@ -223,7 +225,12 @@ async def _deliver(session_factory, sender: Sender, setup: EngineSetup, row: Out
             log.warning("outbox: chat %s is now %s — update the config", delivery.migrated_from, delivery.chat_id)
         if delivery.outcome is Outcome.SENT:
             outbox.mark_sent(
-                session, row.id, worker=worker, telegram_message_id=delivery.message_id, chat_id=delivery.chat_id, now=now
+                session,
+                row.id,
+                worker=worker,
+                telegram_message_id=delivery.message_id,
+                chat_id=delivery.chat_id,
+                now=now,
             )
             return 1, []
         if delivery.outcome is Outcome.UNCERTAIN:
@@ -294,7 +301,8 @@ class EngineRuntime:
             id="zhibu.send_time",
             **common,
         )
-        self.scheduler.add_job(self.tick, IntervalTrigger(seconds=SWEEP_INTERVAL.total_seconds()), id="zhibu.sweep", **common)
+        sweep = IntervalTrigger(seconds=SWEEP_INTERVAL.total_seconds())
+        self.scheduler.add_job(self.tick, sweep, id="zhibu.sweep", **common)
         self.scheduler.add_job(
             self.renew_lease, IntervalTrigger(seconds=LEASE_INTERVAL.total_seconds()), id="zhibu.lease", **common
         )

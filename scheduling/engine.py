@@ -243,10 +243,12 @@ class ReminderEngine:
         index = bisect_right(view.reminder_days, last)
         candidate = view.reminders[index - 1] if index else None
         if candidate is not None and today <= candidate.until and self._after_since(candidate.day):
-            yield from self._batch(("reminder", view.obligation.key, candidate.day), lambda: self._reminders(view, candidate))
+            key = ("reminder", view.obligation.key, candidate.day)
+            yield from self._batch(key, lambda: self._reminders(view, candidate))
         for level, day in view.escalations:
             if day <= last and self._after_since(day):
-                yield from self._batch(("escalation", view.obligation.key, level), lambda: self._escalations(view, level, day))
+                key = ("escalation", view.obligation.key, level)
+                yield from self._batch(key, lambda: self._escalations(view, level, day))
 
     def _batch(self, key: tuple, build) -> tuple[PlannedMessage, ...]:
         """Messages depend on the snapshot, not on the moment: build each batch once."""

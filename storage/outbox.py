@@ -169,7 +169,9 @@ def _finish(session: Session, message_id: int, worker: str, **values) -> bool:
     return result.rowcount == 1
 
 
-def mark_sent(session: Session, message_id: int, *, worker: str, telegram_message_id: int, chat_id: int, now: datetime) -> bool:
+def mark_sent(
+    session: Session, message_id: int, *, worker: str, telegram_message_id: int, chat_id: int, now: datetime
+) -> bool:
     return _finish(
         session,
         message_id,
@@ -239,7 +241,10 @@ def settle_stale_claims(session: Session, *, worker: str) -> list[OutboxMessage]
         session.execute(
             sa.update(OutboxMessage)
             .where(OutboxMessage.id == row.id, OutboxMessage.state == OutboxState.CLAIMED.value)
-            .values(state=OutboxState.UNCERTAIN.value, last_error=f"claimed by {row.claimed_by}, which stopped before Telegram answered")
+            .values(
+                state=OutboxState.UNCERTAIN.value,
+                last_error=f"claimed by {row.claimed_by}, which stopped before Telegram answered",
+            )
         )
         log.warning("outbox: %s was in flight when %s stopped; left uncertain, not resent", row.key, row.claimed_by)
     return list(stale)
