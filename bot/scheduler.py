@@ -192,6 +192,10 @@ def _resolve_chat(
     member = member_by_name(session, row.recipient)
     if member is None or not member.active:
         return None, "final: not an active member", member
+    if member.unreachable and outbox.rebound_since_unreachable(session, member):
+        # A fresh invite redeemed since: the account works again (the secretary's fix).
+        member.unreachable = False
+        log.info("outbox: %s bound again; sending to them again", member.name)
     if member.unreachable:
         return None, "final: member is unreachable (blocked the bot)", member
     if member.telegram_id is None:
@@ -240,9 +244,10 @@ async def _deliver(session_factory, sender: Sender, setup: EngineSetup, row: Out
             outbox.release(session, row.id, worker=worker, error=delivery.error)
             log.warning("outbox: %s still pending after retries (%s)", row.key, delivery.error)
         else:
-            outbox.mark_failed(session, row.id, worker=worker, error=delivery.error)
+            unreachable = delivery.outcome is Outcome.UNREACHABLE
+            outbox.mark_failed(session, row.id, worker=worker, error=delivery.error, unreachable=unreachable)
             log.warning("outbox: %s failed for good (%s)", row.key, delivery.error)
-            if delivery.outcome is Outcome.UNREACHABLE and member is not None:
+            if unreachable and member is not None:
                 notices = _report_unreachable(session, setup, member, now=now)
     return 0, notices
 

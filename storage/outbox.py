@@ -31,6 +31,7 @@ from scheduling.engine import DeferredRecord, Kind, ObligationPlan
 from storage.models import (
     Attachment,
     AttachmentKind,
+    Invite,
     MeetingRecord,
     Member,
     ObligationState,
@@ -188,8 +189,30 @@ def mark_uncertain(session: Session, message_id: int, *, worker: str, error: str
     return _finish(session, message_id, worker, state=OutboxState.UNCERTAIN.value, last_error=error)
 
 
-def mark_failed(session: Session, message_id: int, *, worker: str, error: str) -> bool:
-    return _finish(session, message_id, worker, state=OutboxState.FAILED.value, last_error=error)
+UNREACHABLE_PREFIX = "unreachable: "
+
+
+def mark_failed(session: Session, message_id: int, *, worker: str, error: str, unreachable: bool = False) -> bool:
+    """Failed for good; ``unreachable`` marks the failure that made the recipient unreachable."""
+    text = UNREACHABLE_PREFIX + error if unreachable else error
+    return _finish(session, message_id, worker, state=OutboxState.FAILED.value, last_error=text)
+
+
+def rebound_since_unreachable(session: Session, member: Member) -> bool:
+    """Whether ``member`` redeemed an invite after the send that found them unreachable."""
+    blocked_at = session.exec(
+        select(sa.func.max(OutboxMessage.claimed_at)).where(
+            OutboxMessage.recipient == member.name,
+            OutboxMessage.state == OutboxState.FAILED.value,
+            OutboxMessage.last_error.startswith(UNREACHABLE_PREFIX),
+        )
+    ).one()
+    if blocked_at is None:
+        return False
+    used = session.exec(
+        select(sa.func.count()).select_from(Invite).where(Invite.member_id == member.id, Invite.used_at > blocked_at)
+    ).one()
+    return used > 0
 
 
 def release(session: Session, message_id: int, *, worker: str, error: str) -> bool:

@@ -12,6 +12,7 @@ from sqlmodel import select
 from bot.delivery import Outcome
 from bot.scheduler import send_due
 from storage.db import make_engine, session_scope
+from storage.invites import create_invite, redeem_invite
 from storage.models import Member, OutboxState
 from tests.engine.fakes import (
     START,
@@ -174,3 +175,17 @@ async def test_a_late_record_is_acknowledged_to_the_secretary_even_on_a_weekend(
     log_committee_meeting(engine, date(2026, 2, 27), at(date(2026, 3, 7), 10))  # a Saturday
     await _tick(engine, sender, date(2026, 3, 7), 10, 1)
     assert [t for t in sender.texts_to("常天民") if "已补录" in t] != []
+
+
+async def test_a_member_who_binds_again_after_blocking_gets_reminders_again(engine):
+    prepare_branch(engine, now=START)
+    sender = FakeSender(outcomes={TELEGRAM_IDS["郭谨瑜"]: [Outcome.UNREACHABLE]})
+    await _tick(engine, sender, date(2026, 2, 2))
+    with session_scope(engine) as session:
+        code = create_invite(session, member_name="郭谨瑜", now=at(date(2026, 2, 10)), created_by="常天民")
+    with session_scope(engine) as session:
+        redeem_invite(session, code=code, telegram_id=TELEGRAM_IDS["郭谨瑜"], now=at(date(2026, 2, 10), 10))
+    await _tick(engine, sender, date(2026, 2, 14))
+    assert any("支部委员会 2026年2月" in text for text in sender.texts_to("郭谨瑜"))
+    with session_scope(engine) as session:
+        assert not session.exec(select(Member).where(Member.name == "郭谨瑜")).one().unreachable
