@@ -298,6 +298,10 @@ class EngineRuntime:
         return self.lock.holder
 
     async def start(self) -> None:
+        if logging.getLogger("apscheduler").level == logging.NOTSET:
+            # APScheduler logs every run at INFO (the lease job: every 20 s); our own
+            # lines say what matters.
+            logging.getLogger("apscheduler").setLevel(logging.WARNING)
         common = {"coalesce": True, "misfire_grace_time": None, "max_instances": 1, "replace_existing": True}
         send_time = self.setup.settings.send_time
         self.scheduler.add_job(
