@@ -298,10 +298,11 @@ class EngineRuntime:
         return self.lock.holder
 
     async def start(self) -> None:
-        if logging.getLogger("apscheduler").level == logging.NOTSET:
-            # APScheduler logs every run at INFO (the lease job: every 20 s); our own
-            # lines say what matters.
-            logging.getLogger("apscheduler").setLevel(logging.WARNING)
+        runs = logging.getLogger("apscheduler.executors.default")
+        if runs.level == logging.NOTSET:
+            # APScheduler logs every run of every job at INFO (the lease job: every
+            # 20 s); our own lines say what matters. Failures still show (WARNING+).
+            runs.setLevel(logging.WARNING)
         common = {"coalesce": True, "misfire_grace_time": None, "max_instances": 1, "replace_existing": True}
         send_time = self.setup.settings.send_time
         self.scheduler.add_job(
