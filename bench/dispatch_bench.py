@@ -93,6 +93,8 @@ def run(workdir: Path, *, postgres: str | None = None, messages: int = 10_000, s
                                  "database": "postgresql" if postgres else "sqlite"}, quiet=quiet)
     report.header()
     for limits, key in ((True, "limited"), (False, "lifted")):
+        if limits:
+            report.say(f"sending {messages:,} messages within Telegram's limits (at 30/s: {messages / 30 / 60:.0f}+ min)")
         result = asyncio.run(_dispatch(workdir / key, postgres, messages, shape, limits=limits))
         label = "Telegram's limits enforced" if limits else "limits lifted (ceiling)"
         bound = {"at_least": RATE_TARGET if limits else CEILING_TARGET}

@@ -56,6 +56,10 @@ class Report:
         self.notes.append(text)
         self._print(f"  note: {text}")
 
+    def say(self, text: str) -> None:
+        """A progress line (not kept in the results)."""
+        self._print(f"  … {text}")
+
     def value(self, key: str) -> float:
         return next(f.value for f in self.figures if f.key == key)
 

@@ -56,3 +56,21 @@ def test_a_figure_without_a_target_claims_nothing():
 )
 def test_simulate_output_is_counted_in_either_json_shape(output, count):
     assert count_messages(output) == count
+
+
+def test_a_results_file_renders_as_markdown_tables_with_verdicts():
+    from bench.markdown import render
+
+    report = Report("dispatch", {"messages": 10}, quiet=True)
+    report.figure("rate", "sustained rate", 31.25, "msg/s", at_least=29)
+    report.figure("lost", "  lost", 1, "messages", equal=0)
+    results = {"sizes": "quick", "when": "2026-11-25T01:00:00+00:00", "commit": "abc1234", "seconds": 12.0,
+               "machine": {"cpus": 2, "memory_gib": 23.5, "python": "3.11.7", "platform": "Linux",
+                           "load_average_at_start": [0.5, 0.4, 0.3], "sqlite": "3.40.1"},
+               "benchmarks": [report.as_dict()]}
+
+    text = render(results)
+
+    assert "quick sizes, SQLite 3.40.1" in text
+    assert "| sustained rate | 31.25 msg/s | ≥ 29 msg/s — met |" in text
+    assert "| ↳ lost | 1 messages | = 0 messages — **not met** |" in text
