@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Protocol
@@ -58,6 +58,8 @@ log = logging.getLogger(__name__)
 SessionFactory = Callable[[], AbstractContextManager[Session]]
 SWEEP_INTERVAL = timedelta(minutes=5)
 LEASE_INTERVAL = timedelta(seconds=20)
+# How long stopping waits for a running tick to finish the message it is sending.
+STOP_GRACE = timedelta(seconds=15)
 
 
 class Sender(Protocol):
@@ -166,15 +168,22 @@ def _new_message(message: PlannedMessage, setup: EngineSetup, today: date) -> ou
 
 
 async def send_due(
-    session_factory: SessionFactory, sender: Sender, setup: EngineSetup, *, now: datetime, worker: str
+    session_factory: SessionFactory,
+    sender: Sender,
+    setup: EngineSetup,
+    *,
+    now: datetime,
+    worker: str,
+    stopping: Callable[[], bool] = lambda: False,
 ) -> int:
-    """One tick at ``now``: plan, then send every pending row. Returns how many were sent."""
+    """One tick at ``now``: plan, then send every pending row (until ``stopping()``, checked
+    between messages). Returns how many were sent."""
     # Planning reads every record and judges two years: off the event loop, so chat
     # stays responsive meanwhile.
     rows = await asyncio.to_thread(plan, session_factory, setup, now=now)
     sent = 0
     queue = list(rows)
-    while queue:
+    while queue and not stopping():
         row = queue.pop(0)
         delivered, notices = await _deliver(session_factory, sender, setup, row, now=now, worker=worker)
         sent += delivered
@@ -290,6 +299,8 @@ class EngineRuntime:
         self.sender = sender or TelegramSender(application.bot)
         self.active = False
         self._standby_announced = False
+        self._stopping = False
+        self._running: set[asyncio.Task] = set()
         self.scheduler = AsyncIOScheduler(timezone=context.zone)
         self._tick_lock = asyncio.Lock()
 
@@ -320,6 +331,11 @@ class EngineRuntime:
         await self.renew_lease()
 
     async def renew_lease(self) -> None:
+        async with self._tracked():
+            if not self._stopping:
+                await self._renew_lease()
+
+    async def _renew_lease(self) -> None:
         now = self.context.clock.now()
         try:
             held = await asyncio.to_thread(self.lock.try_acquire, now)
@@ -352,18 +368,42 @@ class EngineRuntime:
 
     async def tick(self) -> int:
         """One pass of :func:`send_due` at the clock's now, if this instance is active."""
-        async with self._tick_lock:
-            if not self.active:
+        async with self._tracked(), self._tick_lock:
+            if not self.active or self._stopping:
                 return 0
             try:
                 return await send_due(
-                    self.context.session, self.sender, self.setup, now=self.context.clock.now(), worker=self.worker
+                    self.context.session,
+                    self.sender,
+                    self.setup,
+                    now=self.context.clock.now(),
+                    worker=self.worker,
+                    stopping=lambda: self._stopping,
                 )
             except Exception:
                 log.exception("scheduler: the tick failed; the next one retries")
                 return 0
 
+    @asynccontextmanager
+    async def _tracked(self):
+        """Remember the running job, so that stopping can let it finish instead of cancelling it."""
+        task = asyncio.current_task()
+        self._running.add(task)
+        try:
+            yield
+        finally:
+            self._running.discard(task)
+
     async def stop(self) -> None:
+        """Let a running tick finish its current message, then stop the jobs and let go of the lock."""
+        self._stopping = True
+        if self.scheduler.running:
+            self.scheduler.pause()  # no new runs
+        for _ in range(2):  # runs already handed to the loop take their first step (and register)
+            await asyncio.sleep(0)
+        running = {task for task in self._running if task is not asyncio.current_task()}
+        if running:
+            await asyncio.wait(running, timeout=STOP_GRACE.total_seconds())
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         async with self._tick_lock:

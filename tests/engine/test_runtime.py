@@ -72,3 +72,11 @@ async def test_a_second_instance_stands_by_and_takes_over_when_the_first_stops(c
     finally:
         await first.stop()
         await second.stop()
+
+
+async def test_stopping_right_after_starting_cancels_nothing_and_logs_no_error(context, caplog):
+    caplog.set_level(logging.INFO)
+    for _ in range(5):
+        runtime, _ = await _runtime(context, "quick")
+        await runtime.stop()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
