@@ -105,7 +105,12 @@ def summary(reports: list[Report]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     args = _parse(argv)
     started = time.perf_counter()
-    info = machine(args.postgres)
+    try:
+        info = machine(args.postgres)
+    except Exception as error:  # an unreachable or malformed --postgres URL
+        print(f"python -m bench: --postgres: cannot connect ({type(error).__name__}: {str(error).splitlines()[0]})",
+              file=sys.stderr)
+        return 2
     print(f"zhibu benchmarks — {'quick' if args.quick else 'full'} sizes, "
           f"{'PostgreSQL ' + info.get('postgresql', '') if args.postgres else 'SQLite ' + info['sqlite']}, "
           f"{info['cpus']} cores, {info['memory_gib']} GiB, Python {info['python']}")
