@@ -129,7 +129,9 @@ class BranchConfig(_Strict):
 
 class GroupConfig(_Strict):
     # Starts with a letter or digit: "-" stands for "no group" in obligation keys.
-    key: str = Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+    # At most 20 characters so that every button's callback data (an obligation key
+    # with a prefix) stays within Telegram's 64 bytes.
+    key: str = Field(min_length=1, max_length=20, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
     name: str = Field(min_length=1, max_length=50)
     leader: str = Field(min_length=1)
 

@@ -72,6 +72,7 @@ BROKEN = [
     pytest.param(edited('name = "赵磊"', 'name = "刘芳"'), ": members[7].name: duplicate member '刘芳'", id="duplicate-member"),
     pytest.param(edited('key = "g2"', 'key = "g1"'), ": groups[1].key: duplicate group 'g1'", id="duplicate-group"),
     pytest.param(edited('key = "g1"', 'key = "-g1"'), ": groups[0].key: contains characters that are not allowed", id="group-key-with-leading-dash"),
+    pytest.param(edited('key = "g1"', 'key = "group_with_a_very_long_key"'), ": groups[0].key: String should have at most 20 characters", id="group-key-too-long-for-buttons"),
     pytest.param(edited('roles = ["secretary", "committee", "leadership"]', 'roles = ["committee", "leadership"]'), ": members: no member has the role 'secretary'", id="no-secretary"),
     pytest.param(edited("committee_after_days = 7", "committee_after_days = 20"), ": escalation: superior_after_days is smaller", id="escalation-order"),
     pytest.param(edited("holidays = []", "holidays = [2027-01-04]").replace("workdays = []", "workdays = [2027-01-04]"), ": calendar: 2027-01-04 is both a holiday and a workday", id="holiday-and-workday"),
