@@ -138,7 +138,7 @@ class GroupConfig(_Strict):
 
 class MemberConfig(_Strict):
     name: str = Field(min_length=1, max_length=50)
-    roles: list[RoleName] = Field(default_factory=lambda: [Role.MEMBER])
+    roles: list[RoleName] = Field(default_factory=lambda: [Role.MEMBER], min_length=1)
     group: str | None = None
     telegram_id: int | None = Field(None, gt=0)
 
@@ -181,6 +181,8 @@ class RemindersConfig(_Strict):
                 return time(int(hours), int(minutes))
             except ValueError as exc:
                 raise ValueError(f"must be HH:MM, not {value!r}") from exc
+        if not isinstance(value, time):
+            raise ValueError(f"must be a time like \"09:00\", not {value!r}")
         return value
 
     def offsets_for(self, kind: PeriodKind) -> tuple[int, ...]:
@@ -242,6 +244,7 @@ class Config(_Strict):
     @model_validator(mode="after")
     def _names_are_known(self) -> Config:
         _check_roster(self)
+        _check_offsets(self)
         return self
 
     # -- derived views -------------------------------------------------------
@@ -327,6 +330,26 @@ class _RosterProblem(ValueError):
         self.problem = problem
 
 
+# The shortest length of each period kind: an offset at least this long would fall
+# before the period begins, so its reminder could never be sent on its own day.
+_SHORTEST_PERIOD_DAYS = {PeriodKind.MONTH: 28, PeriodKind.QUARTER: 90, PeriodKind.YEAR: 365}
+
+
+def _check_offsets(config: Config) -> None:
+    def check(key: str, offsets: list[int], kind: PeriodKind) -> None:
+        longest = _SHORTEST_PERIOD_DAYS[kind]
+        for index, offset in enumerate(offsets):
+            if offset >= longest:
+                raise _RosterProblem(f"{key}[{index}]", f"{offset} days is not shorter than a {kind.value} ({longest} days)")
+
+    for kind in PeriodKind:
+        check(f"reminders.{kind.value}", config.reminders.offsets_for(kind), kind)
+    defaults = {rule.key: rule for rule in DEFAULT_SYSTEMS}
+    for key, system in config.systems.items():
+        if system.offsets is not None:
+            check(f"systems.{key}.offsets", system.offsets, system.period or defaults[key].period)
+
+
 def _check_roster(config: Config) -> None:
     names = [m.name for m in config.members]
     seen: set[str] = set()
@@ -354,7 +377,10 @@ def _check_roster(config: Config) -> None:
                 f"{group.leader!r} is a member of group {leader.group!r}, not of {group.key!r}",
             )
     for key, system in config.systems.items():
-        for name in system.responsible or ():
+        named = system.responsible or []
+        if len(named) != len(set(named)):
+            raise _RosterProblem(f"systems.{key}.responsible", "names the same member twice")
+        for name in named:
             if name not in seen:
                 raise _RosterProblem(f"systems.{key}.responsible", f"unknown member {name!r}")
     if not any(Role.SECRETARY in m.roles for m in config.members):
@@ -439,6 +465,9 @@ def load_config(path: Path | str | None = None) -> Config:
     # The token is a secret: refuse a token with whitespace (a common paste error)
     # without echoing it.
     token = config.token
-    if token is not None and (not token.strip() or any(ch.isspace() for ch in token)):
-        raise ConfigError(f"{shown}: telegram.token: contains white space")
+    where = f"environment variable {TOKEN_ENV}" if os.environ.get(TOKEN_ENV) else f"{shown}: telegram.token"
+    if token is not None and not token.strip():
+        raise ConfigError(f"{where}: is empty")
+    if token is not None and any(ch.isspace() for ch in token):
+        raise ConfigError(f"{where}: contains white space")
     return config

@@ -72,6 +72,12 @@ BROKEN = [
     pytest.param(edited('name = "赵磊"', 'name = "刘芳"'), ": members[7].name: duplicate member '刘芳'", id="duplicate-member"),
     pytest.param(edited('key = "g2"', 'key = "g1"'), ": groups[1].key: duplicate group 'g1'", id="duplicate-group"),
     pytest.param(edited('key = "g1"', 'key = "-g1"'), ": groups[0].key: contains characters that are not allowed", id="group-key-with-leading-dash"),
+    pytest.param(edited('send_time = "09:00"', "send_time = 9"), ": reminders.send_time: must be a time", id="send-time-a-bare-number"),
+    pytest.param(edited(f'token = "{SECRET}"', 'token = ""'), ": telegram.token: is empty", id="empty-token"),
+    pytest.param(edited("month = [7, 2]", "month = [40, 2]"), ": reminders.month[0]: 40 days is not shorter than a month", id="offset-longer-than-a-month"),
+    pytest.param(edited("[systems.party_lecture]\n", "[systems.party_lecture]\noffsets = [100]\n"), ": systems.party_lecture.offsets[0]: 100 days is not shorter than a quarter", id="system-offset-longer-than-its-period"),
+    pytest.param(edited('roles = ["member"]', "roles = []"), ": members[5].roles: List should have at least 1 item", id="no-roles"),
+    pytest.param(edited('responsible = ["朱东方"]', 'responsible = ["朱东方", "朱东方"]'), ": systems.party_lecture.responsible: names the same member twice", id="responsible-named-twice"),
     pytest.param(edited('key = "g1"', 'key = "group_with_a_very_long_key"'), ": groups[0].key: String should have at most 20 characters", id="group-key-too-long-for-buttons"),
     pytest.param(edited('roles = ["secretary", "committee", "leadership"]', 'roles = ["committee", "leadership"]'), ": members: no member has the role 'secretary'", id="no-secretary"),
     pytest.param(edited("committee_after_days = 7", "committee_after_days = 20"), ": escalation: superior_after_days is smaller", id="escalation-order"),
@@ -138,6 +144,7 @@ def test_a_whitespace_token_in_the_environment_is_refused_without_showing_it(tmp
     with pytest.raises(ConfigError) as caught:
         load_config(path)
     assert "abc" not in str(caught.value)
+    assert str(caught.value) == f"environment variable {TOKEN_ENV}: contains white space"
 
 
 def test_the_example_config_carries_the_seeds_roster():
