@@ -299,13 +299,16 @@ class Ruleset:
     def responsible_for(self, rule: SystemRule, group: str | None) -> tuple[str, ...]:
         """Named responsible persons; for a group system, the group's leader by default."""
         if rule.group_scoped and group is not None:
-            if rule.responsible:
-                # Config may name one person per group: keep those who belong to the group
-                # (or lead it); if none does, everybody named stays responsible.
-                group_people = {m.name for m in self.roster.group_members(group)}
-                group_people.add(self.roster.group(group).leader)
-                mine = tuple(n for n in rule.responsible if n in group_people)
-                return mine or rule.responsible
+            # Config may name one person per group: each group gets those named who
+            # belong to it or lead it, plus those named who belong to no group (a branch
+            # officer answers for every group); a group left with nobody falls back to
+            # its leader, never to another group's people.
+            group_people = {m.name for m in self.roster.group_members(group)}
+            group_people.add(self.roster.group(group).leader)
+            ungrouped = {m.name for m in self.roster.members if m.group is None and not self.roster.leads(m.name)}
+            mine = tuple(n for n in rule.responsible if n in group_people or n in ungrouped)
+            if mine:
+                return mine
             return (self.roster.group(group).leader,)
         if rule.responsible:
             return rule.responsible
