@@ -261,6 +261,16 @@ def judge(ruleset: Ruleset, records: list[SittingRecord]) -> list[Verdict]:
 # -- compliance ---------------------------------------------------------------------
 
 
+def _opens(rule: SystemRule, obligation: Obligation) -> date:
+    """The first day a sitting can count: the period's, or its window's, first day."""
+    start = obligation.period.start
+    if rule.window is not None:
+        window_start = date(obligation.period.year, rule.window.first_month, 1)
+        if start < window_start <= obligation.deadline:
+            return window_start
+    return start
+
+
 def _status(
     rule: SystemRule, obligation: Obligation, today: date, valid: int, invalid: int
 ) -> Status:
@@ -270,7 +280,7 @@ def _status(
     # useful thing to say, since the sitting has to be held again.
     if valid >= rule.min_per_period:
         return Status.DONE
-    if today < obligation.period.start:
+    if today < _opens(rule, obligation):
         return Status.UPCOMING
     if today > obligation.deadline:
         return Status.OVERDUE

@@ -105,7 +105,10 @@ def test_statuses_follow_the_clock(today, expected):
         assert items["general_assembly", None, "2026-Q1"]["status"] == "due_soon"
         assert items["committee_meeting", None, "2026-02"]["status"] == "overdue"
         assert items["committee_meeting", None, "2026-04"]["status"] == "upcoming"
-        assert items["democratic_life_meeting", None, "2026"]["status"] == "open"
+        # A Q4-window system is upcoming until its window opens: a sitting now would not count.
+        assert items["democratic_life_meeting", None, "2026"]["status"] == "upcoming"
+        assert items["member_evaluation", None, "2026"]["status"] == "upcoming"
+        assert items["organizational_life_meeting", "g1", "2026"]["status"] == "open"
 
 
 @pytest.mark.parametrize(
