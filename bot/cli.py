@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from datetime import date
 
@@ -26,7 +27,8 @@ class UsageError(Exception):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, as for config errors
-        raise UsageError(f"{self.prog}: {message}")
+        command = self.prog.removeprefix("zhibu").strip()
+        raise UsageError(f"{command}: {message}" if command else message)
 
 
 def _iso_date(text: str) -> date:
@@ -108,3 +110,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`zhibu status | head`): nothing more to say, and
+        # Python must not complain again when it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILURE
