@@ -81,6 +81,8 @@ class WebhookConfig(_Strict):
 
 class TelegramConfig(_Strict):
     token: str | None = None
+    # The bot's @username, for invite links made while Telegram cannot be asked (getMe).
+    bot_username: str | None = Field(None, pattern=r"^[A-Za-z][A-Za-z0-9_]{3,31}$")
     base_url: str | None = None
     base_file_url: str | None = None
     webhook: WebhookConfig | None = None

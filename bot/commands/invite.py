@@ -1,8 +1,8 @@
 """``zhibu invite NAME``: a one-time binding link for a roster member (SPEC §6, §9).
 
-The link needs the bot's username, which only Telegram knows (getMe). Without a
-token, or when Telegram cannot be reached within a few seconds, the code is
-still printed with how to use it (``/start <code>``), and a one-line notice goes
+The link needs the bot's username: ``telegram.bot_username`` if the config gives
+it, else Telegram's answer to getMe. Without either (no token, or Telegram not
+reachable within a few seconds), the code is still printed with how to use it (``/start <code>``), and a one-line notice goes
 to stderr; the invite is valid either way.
 """
 
@@ -53,7 +53,9 @@ def deep_link(username: str, code: str) -> str:
 
 
 def bot_username(config: Config) -> tuple[str | None, str]:
-    """The bot's username from getMe, or None and why not (never the token)."""
+    """The bot's username (config, else getMe), or None and why not (never the token)."""
+    if config.telegram.bot_username:
+        return config.telegram.bot_username, ""
     token = config.token
     if not token:
         return None, "no Telegram token is configured"

@@ -117,6 +117,18 @@ def test_when_telegram_is_unreachable_it_still_prints_the_code(capsys, tmp_path,
     assert "could not be reached" in err and TOKEN not in err + out
 
 
+def test_a_configured_bot_username_gives_the_link_without_asking_telegram(capsys, tmp_path):
+    config = branch_config(tmp_path, token=None, extra="")
+    text = config.read_text(encoding="utf-8").replace("[telegram]\n", '[telegram]\nbot_username = "branch_helper_bot"\n')
+    config.write_text(text, encoding="utf-8")
+
+    code, out, err = zhibu(capsys, "--config", str(config), "invite", "刘芳")
+
+    assert (code, err) == (0, "")
+    invite_code = CODE.search(out).group(1)
+    assert f"https://t.me/branch_helper_bot?start={invite_code}" in out
+
+
 def test_a_refused_token_is_reported_without_the_token(capsys, tmp_path, fake_api):
     fake_api.refuse = True
     config = branch_config(tmp_path, token=TOKEN)
