@@ -6,12 +6,13 @@ from __future__ import annotations
 import importlib
 import logging
 
-from telegram import BotCommand, Update
+from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
 from bot import handlers, texts
 from bot.context import AppContext
+from bot.handlers import menu, resume
 from bot.handlers.common import ChatContext, attach_context
 from bot.persistence import DatabasePersistence
 
@@ -73,10 +74,13 @@ def _engine():
 
 
 async def _post_init(application: Application) -> None:
-    await application.bot.set_my_commands([BotCommand(name, text) for name, text in texts.COMMAND_DESCRIPTIONS])
+    context: AppContext = getattr(application, "zhibu_context")
+    await menu.register_commands(application)
+    # Conversations restored from the database get back the time-out PTB does not persist.
+    await resume.resume_timeouts(application, context.clock.now())
     engine = _engine()
     if engine is not None:
-        await engine.start(application, getattr(application, "zhibu_context"))
+        await engine.start(application, context)
     else:
         log.warning("bot.scheduler is missing: no reminders will be sent")
 

@@ -50,6 +50,12 @@ def _person(member: Member, ruleset: Ruleset) -> Person:
     return Person(member_id=member.id, name=member.name, roles=member.role_set, group=member.group_key, leads=leads)
 
 
+def bound_people(session: Session, ruleset: Ruleset) -> list[tuple[int, Person]]:
+    """Every bound, active member with their Telegram id (for their command menus)."""
+    members = session.exec(select(Member).where(Member.active == True, Member.telegram_id.is_not(None)))  # noqa: E712
+    return [(m.telegram_id, _person(m, ruleset)) for m in members]
+
+
 def secretaries_chat_ids(session: Session, *, except_member_id: int | None = None) -> list[int]:
     """Telegram ids of the bound, active secretaries (to tell them about a new record)."""
     members = session.exec(select(Member).where(Member.active == True, Member.telegram_id.is_not(None)))  # noqa: E712

@@ -7,7 +7,7 @@ import logging
 
 from telegram.ext import Application, BaseHandler
 
-from bot.handlers import amend, binding, fallback, gate, log_conversation, queries, records
+from bot.handlers import amend, binding, fallback, gate, log_conversation, queries, records, resume
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,8 @@ def _optional_handlers() -> list[BaseHandler]:
 
 
 def register(application: Application) -> None:
-    """Every handler: the gate first (group -1), then conversations, commands, fallbacks."""
+    """Every handler: the gate first (group -1), then conversations, commands, fallbacks;
+    last (group 1) the stamp of each person's activity in their open conversations."""
     application.add_handlers(gate.handlers(), group=gate.GATE_GROUP)
     application.add_handlers(
         log_conversation.handlers()
@@ -41,3 +42,4 @@ def register(application: Application) -> None:
         + _optional_handlers()
         + fallback.handlers()
     )
+    application.add_handlers(resume.handlers(), group=resume.ACTIVITY_GROUP)

@@ -9,7 +9,8 @@ from telegram.ext import BaseHandler, CommandHandler
 
 from bot import services, texts
 from bot.auth import Action, may
-from bot.handlers.common import ChatContext, reply
+from bot.handlers import menu
+from bot.handlers.common import ChatContext, look_up_person, reply
 from storage.invites import INVITE_TTL, RedeemOutcome
 from storage.roster import NoSuchMember
 
@@ -27,6 +28,11 @@ async def start(update: Update, ctx: ChatContext) -> None:
         result = services.bind(session, code=code, telegram_id=update.effective_user.id, now=ctx.now())
     if result.ok:
         log.info("invite redeemed", extra={"member": result.member_name, "rebound": result.previous_telegram_id is not None})
+        # The menu first, so that it is in place when the welcome arrives.
+        person = look_up_person(ctx, update.effective_user.id)
+        await menu.set_person_commands(ctx.application, update.effective_user.id, person)
+        if result.previous_telegram_id is not None:
+            await menu.set_person_commands(ctx.application, result.previous_telegram_id, None)
         await reply(update, texts.bound_welcome(result.member_name))
         return
     if result.outcome is RedeemOutcome.ACCOUNT_TAKEN:

@@ -29,6 +29,11 @@ def attach_context(application: Application, context: AppContext) -> None:
     setattr(application, _APP_CONTEXT_ATTRIBUTE, context)
 
 
+def app_context(application: Application) -> AppContext:
+    """The app's context attached by :func:`attach_context`."""
+    return getattr(application, _APP_CONTEXT_ATTRIBUTE)
+
+
 class ChatContext(CallbackContext[ExtBot, dict, dict, dict]):
     """The callback context, with the app's context and the person it acts for."""
 

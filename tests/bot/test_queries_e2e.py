@@ -13,13 +13,6 @@ def _config(tmp_path, db_url, fake_api):
     return write_test_config(tmp_path, db_url, fake_api, telegram_ids=IDS)
 
 
-async def test_the_command_list_is_registered_in_chinese(fake_api, db_url, tmp_path, clock):
-    async with BotHarness(fake_api, _config(tmp_path, db_url, fake_api), clock=clock):
-        (call,) = fake_api.calls("setMyCommands")
-        commands = {c["command"]: c["description"] for c in call.params["commands"]}
-        assert commands["log"] == "登记一次会议" and {"status", "overdue", "plan", "records", "meeting", "me", "help", "cancel", "invite", "export"} <= set(commands)
-
-
 async def test_help_and_me_say_who_i_am_and_what_i_answer_for(fake_api, db_url, tmp_path, clock):
     async with BotHarness(fake_api, _config(tmp_path, db_url, fake_api), clock=clock):
         leader = fake_api.user(IDS["李会玲"], "李会玲")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from sqlmodel import select
 from telegram.ext import ConversationHandler
 
 from bot.handlers.log_conversation import CONVERSATION_TIMEOUT, NAME
-from storage.models import MeetingRecord
+from storage.models import ChatState, MeetingRecord
 from tests.auxil.harness import BotHarness, write_test_config
 from tests.bot.chat import IDS, press, say
 
@@ -70,3 +72,54 @@ async def test_a_step_whose_draft_was_lost_ends_with_a_message_instead_of_failin
         lost = await press(leader, message, "今天")
         assert "已丢失" in lost.body
         assert "党小组会" in (await say(leader, "/log")).buttons[0][0]
+
+
+async def _log_up_to_the_topic(leader):
+    message = await say(leader, "/log")
+    message = await press(leader, message, "党小组会")
+    return await press(leader, message, "昨天")
+
+
+async def test_a_conversation_restored_after_thirty_silent_minutes_ends_with_the_message(fake_api, db_url, tmp_path, clock):
+    path = write_test_config(tmp_path, db_url, fake_api, telegram_ids=IDS)
+    async with BotHarness(fake_api, path, clock=clock) as bot:
+        leader = fake_api.user(IDS["李会玲"], "李会玲")
+        assert "主题" in (await _log_up_to_the_topic(leader)).body
+        await bot.stop()
+        clock.advance(timedelta(minutes=31))
+        await bot.start()
+
+        ended = await leader.next_message()
+        assert "30 分钟无操作" in ended.body
+        assert not _log_conversation(bot.app).timeout_jobs
+        assert "没有理解" in (await say(leader, "重启后输入的主题")).body  # no longer in the conversation
+        await bot.stop()  # a clean stop writes everything down
+        with bot.context.session() as session:
+            assert not session.exec(select(ChatState)).all()  # neither the conversation nor its draft
+        await bot.start()
+        assert "党小组会" in (await say(leader, "/log")).buttons[0][0]
+
+
+async def test_a_conversation_restored_after_five_minutes_continues_and_still_times_out(fake_api, db_url, tmp_path, clock):
+    path = write_test_config(tmp_path, db_url, fake_api, telegram_ids=IDS)
+    async with BotHarness(fake_api, path, clock=clock) as bot:
+        leader = fake_api.user(IDS["李会玲"], "李会玲")
+        await _log_up_to_the_topic(leader)
+        await bot.stop()
+        clock.advance(timedelta(minutes=5))
+        await bot.start()
+
+        conversation = _log_conversation(bot.app)
+        (job,) = conversation.timeout_jobs.values()
+        # The time that was left before the restart, not thirty fresh minutes.
+        assert timedelta(minutes=24) < job.next_t - datetime.now(UTC) <= timedelta(minutes=25)
+        assert "出席" in (await say(leader, "重启后输入的主题")).body
+        assert job.removed  # activity after the restart: PTB's own time-out replaces it
+
+        await bot.stop()
+        clock.advance(timedelta(minutes=29))
+        await bot.start()
+        (job,) = _log_conversation(bot.app).timeout_jobs.values()
+        await job.run(bot.app)  # the re-armed time-out, now instead of in one minute
+        assert "30 分钟无操作" in (await leader.next_message()).body
+        assert not _log_conversation(bot.app)._conversations
