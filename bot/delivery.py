@@ -294,8 +294,6 @@ def render(message: PlannedMessage, ruleset: Ruleset, today: date, branch: str =
     if message.kind is Kind.REMINDER:
         days_left = (ob.deadline - today).days
         return texts.engine_reminder(message.variant.value, what, ob.deadline, days_left, message.planned_on)
-    if message.variant is Variant.RESOLVED:
-        return texts.engine_resolved(what)
     if message.variant is Variant.OVERDUE_NOTICE:
         return texts.engine_overdue_notice(what, ob.deadline, (today - ob.deadline).days)
     if message.kind is Kind.ESCALATION:

@@ -40,10 +40,8 @@ from scheduling.engine import (
     BRANCH_CHAT,
     SUPERIOR,
     EngineSettings,
-    Kind,
     PlannedMessage,
     ReminderEngine,
-    Variant,
 )
 from scheduling.rules import Role, Ruleset
 from scheduling.workdays import WorkdayCalendar
@@ -133,10 +131,10 @@ def plan(session_factory: SessionFactory, setup: EngineSetup, *, now: datetime) 
     window = sending_window_open(engine, now)
     with session_factory() as session:
         known = outbox.existing_keys(session, (m.key for m in due))
-        # Outside the sending window only event-driven notes are queued; the rest is
-        # planned (and its text written) when the window opens, so a text never says
-        # "还有 5 天" on a day when it is no longer true.
-        fresh = [m for m in due if m.key not in known and (window or m.variant is Variant.RESOLVED)]
+        # Outside the sending window nothing is queued: it is planned (and its text
+        # written) when the window opens, so a text never says "还有 5 天" on a day
+        # when it is no longer true.
+        fresh = [m for m in due if m.key not in known] if window else []
         outbox.enqueue(session, [_new_message(m, setup, today) for m in fresh], now=now)
         outbox.drop_obsolete(session, relevant={m.key for m in due}, now=now)
         return [row for row in outbox.pending(session) if window or _any_time(row)]
@@ -150,8 +148,8 @@ def sending_window_open(engine: ReminderEngine, now: datetime) -> bool:
 
 
 def _any_time(row: OutboxMessage) -> bool:
-    """Notes that answer something a person just did (a 补录, a blocked member) go out at once."""
-    return row.kind == outbox.NOTICE_KIND or (row.kind == Kind.ESCALATION.value and row.level is None)
+    """A note that answers something that just happened (a member blocked the bot) goes out at once."""
+    return row.kind == outbox.NOTICE_KIND
 
 
 def _new_message(message: PlannedMessage, setup: EngineSetup, today: date) -> outbox.NewMessage:
@@ -444,7 +442,7 @@ async def tick_now(application) -> int:
 
 
 async def on_record_saved(application, record_id: int) -> None:
-    """A record stops reminders, may end an escalation (the secretary is told) and
-    may open the 组织生活会: all of that is what the next tick computes."""
+    """A record stops reminders, may end an escalation (no further level; the chat
+    itself tells the secretary) and may open the 组织生活会: the next tick computes it."""
     log.info("scheduler: record %s saved; waking the engine", record_id)
     wake(application)

@@ -723,10 +723,6 @@ def engine_escalation(
     )
 
 
-def engine_resolved(what: str) -> str:
-    return f"✅ {what}已补录并计入，督办结束。"
-
-
 ENGINE_DIGEST_MAX_LINES = 40
 
 

@@ -370,6 +370,10 @@ def load_deferred(session: Session) -> list[DeferredRecord]:
 
 
 def member_since(session: Session, *, zone: ZoneInfo) -> dict[str, date]:
-    """When each active member joined the roster (an absence streak starts no earlier)."""
-    rows = session.exec(select(Member.name, Member.created_at).where(Member.active == sa.true()))
-    return {name: created.astimezone(zone).date() for name, created in rows}
+    """The day each active member added after the first roster sync joined (an absence
+    streak starts no earlier). The first sync's members are absent: the day the database
+    was made says nothing about when they joined the branch."""
+    rows = [(name, created.astimezone(zone).date(), active) for name, created, active in
+            session.exec(select(Member.name, Member.created_at, Member.active))]
+    first_sync = min((day for _, day, _ in rows), default=None)
+    return {name: day for name, day, active in rows if active and day > first_sync}

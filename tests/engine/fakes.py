@@ -15,7 +15,7 @@ from storage.db import session_scope
 from storage.models import Member, OutboxMessage
 from storage.records import create_record
 from storage.roster import sync_roster
-from tests.engine.helpers import CONFIG, COMMITTEE, at
+from tests.engine.helpers import CONFIG, RULESET, at
 
 TELEGRAM_IDS = {m.name: 1000 + index for index, m in enumerate(CONFIG.members)}
 
@@ -70,15 +70,22 @@ def setup() -> EngineSetup:
 
 
 def log_committee_meeting(engine, held_on: date, logged: datetime, *, minutes_deferred: bool = False) -> int:
+    return log_meeting(engine, "committee_meeting", held_on, logged, minutes_deferred=minutes_deferred)
+
+
+def log_meeting(engine, system: str, held_on: date, logged: datetime, *, group: str | None = None,
+                absent: tuple[str, ...] = (), minutes_deferred: bool = False) -> int:
+    """Save a sitting of ``system`` that everybody expected attended, except ``absent``."""
+    expected = RULESET.roster.expected_attendees(RULESET.system(system), group)
     with session_scope(engine) as session:
         record = create_record(
             session,
-            system="committee_meeting",
-            group_key=None,
+            system=system,
+            group_key=group,
             held_on=held_on,
             topic="研究工作",
             standalone=None,
-            attendance={name: (True, None) for name in COMMITTEE},
+            attendance={name: (name not in absent, None if name not in absent else "sick") for name in expected},
             minutes_text=None if minutes_deferred else "纪要",
             minutes_deferred=minutes_deferred,
             photos_deferred=False,

@@ -30,12 +30,20 @@ def test_a_record_that_does_not_count_keeps_the_reminders_going():
     assert [m.recipient for m in _about(messages, FEB, Kind.REMINDER)] == ["郭谨瑜"]
 
 
-def test_a_late_record_ends_the_escalation_and_tells_the_secretary():
+def test_a_late_record_ends_the_escalation_without_a_message_of_its_own():
+    # Level 1 went out on Mar 2; the 补录 on Mar 4 ends it: no level 2 on Mar 9, and no
+    # extra "resolved" message (the chat tells the secretary when the record is saved).
     late = sitting(1, "committee_meeting", date(2026, 2, 27), logged=at(date(2026, 3, 4), 10))
-    after = engine(records=[late], since=SINCE).due(at(date(2026, 3, 9), 9))
-    about = _about(after, FEB)
-    assert [(m.variant, m.recipient) for m in about] == [(Variant.RESOLVED, SECRETARY)]
-    assert about[0].at == at(date(2026, 3, 4), 10)
+    snapshot = engine(records=[late], since=SINCE)
+    assert _about(snapshot.due(at(date(2026, 3, 4), 10)), FEB) == []
+    assert _about(snapshot.due(at(date(2026, 3, 9))), FEB) == []
+
+
+def test_every_message_is_of_a_kind_and_level_the_spec_allows():
+    late = sitting(1, "committee_meeting", date(2026, 2, 27), logged=at(date(2026, 3, 4), 10))
+    messages = engine(records=[late], since=SINCE).due(at(date(2026, 3, 20), 16))
+    assert {m.kind for m in messages} <= set(Kind)
+    assert all((m.level in (1, 2, 3)) == (m.kind is Kind.ESCALATION) for m in messages)
 
 
 def test_a_record_logged_before_escalation_ends_nothing_and_tells_nobody():
@@ -130,6 +138,41 @@ def test_attending_again_starts_a_new_streak():
     messages = engine(records=records, since=SINCE).due(at(date(2026, 7, 20)))
     streaks = {m.absent_since for m in messages if m.kind is Kind.ABSENCE_WARNING and m.subject == "王晓明"}
     assert streaks == {date(2026, 4, 20)}
+
+
+def test_an_absence_a_record_reveals_waits_for_the_next_send_moment():
+    # 王晓明 last attended on Jan 9; the sitting that shows he has missed everything
+    # since is logged on Friday Apr 10 at 15:00, after his three months were up (Apr 9).
+    records = [
+        _group_meeting(1, date(2026, 1, 9), ("李会玲", "王晓明")),
+        sitting(2, "group_meeting", date(2026, 4, 8), at(date(2026, 4, 10), 15), group="g1", present=("李会玲",)),
+    ]
+    snapshot = engine(records=records, since=SINCE)
+    warned = lambda moment: [m for m in snapshot.due(moment) if m.kind is Kind.ABSENCE_WARNING]  # noqa: E731
+    assert warned(at(date(2026, 4, 10), 15)) == []
+    assert warned(at(date(2026, 4, 11), 10)) == []  # Saturday
+    on_monday = warned(at(date(2026, 4, 13)))
+    assert {m.recipient for m in on_monday} == {"李会玲", SECRETARY}
+    assert {m.at for m in on_monday} == {at(date(2026, 4, 13))}
+
+
+def test_someone_who_never_attended_is_counted_from_the_day_the_engine_began():
+    # The engine began on Mar 2 (its first run, or simulate --from); sittings on record
+    # go back to January. 王晓明 attended none: named three months after Mar 2.
+    records = [_group_meeting(n, date(2026, month, 10), ("李会玲",)) for n, month in enumerate(range(1, 8), 1)]
+    snapshot = engine(records=records, since=date(2026, 3, 2))
+    warned = lambda day: [m for m in snapshot.due(at(day)) if m.kind is Kind.ABSENCE_WARNING and m.subject == "王晓明"]  # noqa: E731
+    assert warned(date(2026, 6, 1)) == []
+    [first, *_] = warned(date(2026, 6, 2))
+    assert (first.at, first.absent_since) == (at(date(2026, 6, 2)), date(2026, 3, 2))
+
+
+def test_someone_added_to_the_roster_later_is_counted_from_the_day_they_joined():
+    records = [_group_meeting(n, date(2026, month, 10), ("李会玲",)) for n, month in enumerate(range(1, 10), 1)]
+    snapshot = engine(records=records, since=SINCE, member_since={"王晓明": date(2026, 5, 6)})
+    streaks = {m.absent_since for m in snapshot.due(at(date(2026, 9, 30))) if m.subject == "王晓明"}
+    assert streaks == {date(2026, 5, 6)}
+    assert [m for m in snapshot.due(at(date(2026, 8, 5))) if m.subject == "王晓明"] == []
 
 
 def test_deferred_minutes_get_a_follow_up_two_workdays_after_logging():

@@ -27,7 +27,7 @@ def _sent(quiet_year, kind: Kind) -> set[tuple]:
     return {
         (m.obligation.key, m.level, m.recipient, day)
         for day, m in quiet_year.values()
-        if m.kind is kind and m.variant is not Variant.RESOLVED
+        if m.kind is kind
     }
 
 

@@ -14,8 +14,8 @@ from bot.commands.simulate import messages_between
 from bot.context import load_context, open_database
 from storage.db import make_engine
 from tests.auxil.config_writer import write_test_config
-from tests.engine.fakes import log_committee_meeting, rows
-from tests.engine.helpers import at
+from tests.engine.fakes import log_committee_meeting, log_meeting, rows
+from tests.engine.helpers import CALENDAR, at
 
 KINDS = {"reminder", "escalation", "digest", "absence_warning", "follow_up"}
 
@@ -78,9 +78,49 @@ def test_a_late_record_in_the_database_ends_the_escalation_in_the_simulation(cap
     log_committee_meeting(context.engine, date(2026, 2, 27), at(date(2026, 3, 4), 10))
     context.close()
     messages = _simulate(capsys, config_path, "--from", "2026-03-01", "--to", "2026-03-31")
-    february = [(m["at"], m["level"], m["recipient"]) for m in messages if m["period"] == "2026-02" and m["system"] == "committee_meeting"]
-    assert ("2026-03-04T10:00:00+08:00", None, "常天民") in february
-    assert not any(level == 2 for _, level, _ in february)
+    february = [(m["at"], m["level"]) for m in messages if m["period"] == "2026-02" and m["system"] == "committee_meeting"]
+    assert {level for _, level in february} == {1}  # level 1 on Mar 2; the 补录 on Mar 4 ends it
+    assert all(at_.startswith("2026-03-02T09:00") for at_, _ in february)
+
+
+def _records_logged_at_odd_hours(engine) -> None:
+    """王晓明 attends in January, then never again; sittings and deferred minutes are
+    logged in the afternoon, in the evening and on a Saturday."""
+    log_meeting(engine, "group_meeting", date(2026, 1, 9), at(date(2026, 1, 9), 15, 30), group="g1")
+    for held_on, logged in [
+        (date(2026, 4, 8), at(date(2026, 4, 10), 15)),  # reveals his absence a day after the 3 months
+        (date(2026, 7, 10), at(date(2026, 7, 11), 20, 45)),  # a Saturday evening
+        (date(2026, 10, 9), at(date(2026, 10, 12), 16, 5)),
+    ]:
+        log_meeting(engine, "group_meeting", held_on, logged, group="g1", absent=("王晓明",))
+    log_committee_meeting(engine, date(2026, 2, 27), at(date(2026, 3, 4), 10, 17))  # a 补录
+    log_committee_meeting(engine, date(2026, 6, 12), at(date(2026, 6, 13), 10), minutes_deferred=True)
+
+
+def test_every_message_goes_out_at_send_time_on_a_workday(capsys, config_path):
+    context = open_database(load_context(config_path))
+    _records_logged_at_odd_hours(context.engine)
+    context.close()
+    messages = _simulate(capsys, config_path, "--from", "2026-01-01", "--to", "2026-12-31")
+    assert {"absence_warning", "follow_up"} <= {m["kind"] for m in messages}
+    odd = [m for m in messages if not m["at"].endswith("T09:00:00+08:00")]
+    assert odd == []
+    assert not [m for m in messages if not CALENDAR.is_workday(date.fromisoformat(m["at"][:10]))]
+    assert all(m["level"] in (1, 2, 3) for m in messages if m["kind"] == "escalation")
+
+
+def test_someone_who_never_attended_is_named_in_a_simulation_of_the_past(capsys, config_path):
+    # The roster was synced today (the database is new): that is not when these
+    # members joined. The streak counts from the first sitting in the simulated span
+    # (Jan 9, after --from): the warning is due on Apr 9.
+    context = open_database(load_context(config_path))
+    for month in range(1, 7):
+        log_meeting(context.engine, "group_meeting", date(2026, month, 9), at(date(2026, month, 9), 18),
+                    group="g1", absent=("王晓明",))
+    context.close()
+    messages = _simulate(capsys, config_path, "--from", "2026-01-01", "--to", "2026-06-30")
+    warned = {(m["at"][:10], m["recipient"]) for m in messages if m["kind"] == "absence_warning"}
+    assert warned == {("2026-04-09", "常天民"), ("2026-04-09", "李会玲")}
 
 
 def test_a_year_simulates_in_well_under_a_second(config_path):

@@ -168,13 +168,15 @@ async def test_a_restart_at_night_or_on_a_holiday_catches_up_at_the_next_send_ti
     assert len(about_february) == 1 and "还有 4 天" in about_february[0]
 
 
-async def test_a_late_record_is_acknowledged_to_the_secretary_even_on_a_weekend(engine):
+async def test_a_late_record_logged_on_a_weekend_ends_the_escalation_quietly(engine):
     prepare_branch(engine, now=START)
     sender = FakeSender()
-    await _tick(engine, sender, date(2026, 3, 2))
+    await _tick(engine, sender, date(2026, 3, 2))  # level 1 for February
     log_committee_meeting(engine, date(2026, 2, 27), at(date(2026, 3, 7), 10))  # a Saturday
-    await _tick(engine, sender, date(2026, 3, 7), 10, 1)
-    assert [t for t in sender.texts_to("常天民") if "已补录" in t] != []
+    assert await _tick(engine, sender, date(2026, 3, 7), 10, 1) == 0  # nothing goes out on a Saturday
+    before = len(sender.sent)
+    await _tick(engine, sender, date(2026, 3, 9))  # the level-2 day
+    assert not any("支部委员会 2026年2月" in text for _, text in sender.sent[before:])
 
 
 async def test_a_member_who_binds_again_after_blocking_gets_reminders_again(engine):
