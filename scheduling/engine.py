@@ -282,9 +282,15 @@ class ReminderEngine:
             if plan.planned_on is None or day > plan.planned_on:
                 add(day, Variant.OPENING if day == opening else Variant.OFFSET, ob.deadline)
         if plan.planned_on is not None:
-            add(self.calendar.workday_before(plan.planned_on), Variant.PLANNED_EVE, plan.planned_on)
-            if self.calendar.is_workday(plan.planned_on):
-                add(plan.planned_on, Variant.PLANNED_DAY, plan.planned_on)
+            for day, variant in (
+                (self.calendar.workday_before(plan.planned_on), Variant.PLANNED_EVE),
+                (plan.planned_on, Variant.PLANNED_DAY),
+            ):
+                # A date set at 15:00 for tomorrow gets no "tomorrow" reminder at 15:00:
+                # a planned-date reminder is never scheduled before the person said so.
+                told = plan.told_at is None or self.moment(day) >= plan.told_at
+                if told and self.calendar.is_workday(day):
+                    add(day, variant, plan.planned_on)
         if plan.snoozed_until is not None and self.calendar.is_workday(plan.snoozed_until):
             add(plan.snoozed_until, Variant.SNOOZE, max(plan.snoozed_until, ob.deadline))
         return tuple(sorted(chosen.values(), key=lambda c: c.day))

@@ -81,6 +81,7 @@ class ObligationPlan:
 
     planned_on: date | None = None
     snoozed_until: date | None = None
+    told_at: datetime | None = None  # when the person last told the engine (aware)
 
 
 @dataclass(frozen=True)

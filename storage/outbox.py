@@ -302,7 +302,9 @@ def engine_since(session: Session, *, now: datetime, zone: ZoneInfo) -> date:
 
 def load_plans(session: Session) -> dict[str, ObligationPlan]:
     return {
-        row.obligation_key: ObligationPlan(planned_on=row.planned_on, snoozed_until=row.snoozed_until)
+        row.obligation_key: ObligationPlan(
+            planned_on=row.planned_on, snoozed_until=row.snoozed_until, told_at=row.updated_at
+        )
         for row in session.exec(select(ObligationState))
     }
 

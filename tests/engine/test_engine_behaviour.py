@@ -82,6 +82,14 @@ def test_a_planned_date_replaces_the_reminders_with_the_eve_and_the_day():
     assert [m.variant for m in day] == [Variant.PLANNED_DAY] and day[0].key != eve[0].key
 
 
+def test_a_date_planned_in_the_afternoon_for_tomorrow_gets_no_reminder_that_afternoon():
+    plans = {FEB: ObligationPlan(planned_on=date(2026, 2, 25), told_at=at(date(2026, 2, 24), 15))}
+    planned = engine(plans=plans, since=SINCE)
+    assert _about(planned.due(at(date(2026, 2, 24), 15, 1)), FEB, Kind.REMINDER) == []
+    day = _about(planned.due(at(date(2026, 2, 25))), FEB, Kind.REMINDER)
+    assert [(m.variant, m.at) for m in day] == [(Variant.PLANNED_DAY, at(date(2026, 2, 25)))]
+
+
 def test_a_planned_date_after_the_deadline_does_not_delay_escalation():
     plans = {FEB: ObligationPlan(planned_on=date(2026, 3, 5))}
     messages = _about(engine(plans=plans, since=SINCE).due(at(date(2026, 3, 2))), FEB, Kind.ESCALATION)
