@@ -282,8 +282,17 @@ def quorum_detail(present: int, expected: int, fraction: str, inclusive: bool) -
 DEFERRED_FOLLOW_UP = "纪要或照片标记为“稍后补充”，可在 /records 中补充。"
 
 
-def secretary_note(logger: str, record_line: str, verdict_line: str) -> str:
-    return f"{logger}登记了会议：{record_line}\n{verdict_line}"
+def secretary_note(logger: str, record_line: str, verdict_line: str, late: str = "") -> str:
+    """``late``: the 补录 line (:func:`late_ends_escalation` / :func:`late_escalation_continues`), if any."""
+    return f"{logger}登记了会议：{record_line}\n{verdict_line}" + (f"\n{late}" if late else "")
+
+
+def late_ends_escalation(what: str, deadline: date) -> str:
+    return f"这是补录（截止 {format_date(deadline)} 之后登记）：{what}已完成，逾期督办到此结束。"
+
+
+def late_escalation_continues(what: str, deadline: date) -> str:
+    return f"这是补录（截止 {format_date(deadline)} 之后登记），但{what}仍未完成，逾期督办继续。"
 
 
 # --- chat: queries --------------------------------------------------------
@@ -367,6 +376,14 @@ def record_detail(
         lines.append("同时作为：" + "、".join(covers))
     lines += [f"纪要：{minutes}", f"照片：{photos} 张", f"登记人：{logged_by}", verdict]
     return "\n".join(lines)
+
+
+MINUTES_FILE_NAME = "纪要文件"
+PHOTO_FILE_NAME = "照片"
+
+
+def files_not_sent(names: list[str]) -> str:
+    return "以下文件无法发送（存储目录中找不到，或 Telegram 拒绝）：" + "、".join(names) + "。请联系管理员检查存储目录。"
 
 
 BUTTON_ADD_PHOTOS = "补充照片"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from sqlmodel import Session
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from bot.context import AppContext
 
 MAX_MESSAGE_CHARS = 4096
+DOCUMENT_WITHOUT_NAME = "document"
 _APP_CONTEXT_ATTRIBUTE = "zhibu_context"
 
 
@@ -174,6 +176,10 @@ async def take_file(ctx: ChatContext, message: Message, *, allowed: frozenset[st
         stored = store_file(ctx.zhibu.config.media_dir, content, allowed=allowed)
     except MediaRejected as rejected:
         raise FileRefused(REJECT_TEXTS[rejected.reason]) from None
+    if message.document is not None and not original_name:
+        # A document always keeps a name: that is how /meeting knows to re-send its
+        # Telegram id with sendDocument (a photo's id works only with sendPhoto).
+        original_name = DOCUMENT_WITHOUT_NAME + PurePosixPath(stored.relative_path).suffix
     return services.FileRef(
         stored=stored,
         telegram_file_id=media.file_id,

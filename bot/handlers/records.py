@@ -1,18 +1,17 @@
 """Reading records: /records (recent, with buttons), /meeting ID and the ``rec:<id>``
-button — one record with its verdict, photos re-sent by Telegram file id."""
+button — one record with its verdict, its minutes and photos re-sent (``record_files``)."""
 
 from __future__ import annotations
 
-from telegram import InputMediaPhoto, Update
-from telegram.error import TelegramError
+from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler
 
 from bot import keyboards, services, texts
 from bot.auth import Action
 from bot.handlers.common import ChatContext, answer_button, reply
+from bot.handlers.record_files import send_record_files
 from storage.models import AttachmentKind
 
-MAX_ALBUM = 10  # sendMediaGroup takes 2–10 items
 MAX_RECORD_ID_DIGITS = 12
 # Ids are 32-bit integers in PostgreSQL; a larger number names no record (and must not reach the query).
 MAX_RECORD_ID = 2**31 - 1
@@ -87,30 +86,7 @@ async def show_record(update: Update, ctx: ChatContext, record_id: int) -> None:
     await reply(update, text, reply_markup=keyboards.record_actions(record.id) if may_amend else None)
     if record.minutes_text:
         await reply(update, record.minutes_text)
-    await _send_files(update, photos, minutes_files)
-
-
-async def _send_files(update: Update, photos, minutes_files) -> None:
-    chat = update.effective_chat
-    try:
-        for document in minutes_files:
-            if not document.telegram_file_id:
-                continue
-            # A photographed page came as a photo (no file name): its id only works with sendPhoto.
-            if document.original_name is None and document.mime_type.startswith("image/"):
-                await chat.send_photo(document.telegram_file_id)
-            else:
-                await chat.send_document(document.telegram_file_id)
-        with_ids = [p for p in photos if p.telegram_file_id]
-        for start in range(0, len(with_ids), MAX_ALBUM):
-            chunk = with_ids[start : start + MAX_ALBUM]
-            if len(chunk) == 1:
-                await chat.send_photo(chunk[0].telegram_file_id)
-            else:
-                await chat.send_media_group([InputMediaPhoto(p.telegram_file_id) for p in chunk])
-    except TelegramError:
-        # A file id from another bot token, or expired: the stored copy remains for /export.
-        pass
+    await send_record_files(update, ctx, minutes_files, photos)
 
 
 def handlers() -> list[BaseHandler]:

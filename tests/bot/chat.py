@@ -65,6 +65,7 @@ async def log_meeting(
     covers: list[str] = (),
     minutes: str | None = "会议纪要：传达学习，讨论发言。",
     photos: list[bytes] = (),
+    photo_documents: list[bytes] = (),
     group: str | None = None,
 ):
     """Walk through /log up to the summary; return the summary message."""
@@ -106,10 +107,15 @@ async def log_meeting(
     else:
         message = await say(user, minutes)
     assert "照片" in message.body, message.body
-    if not photos:
+    if not photos and not photo_documents:
         return await press(user, message, "稍后补充")
     for index, data in enumerate(photos):
         user.send_photo(data)
+        message = await user.next_message()
+        assert f"已收到 {index + 1} 张" in message.body, message.body
+    for index, data in enumerate(photo_documents, start=len(photos)):
+        # Sent "as a file" (uncompressed), as people do to keep the original.
+        user.send_document(data, f"现场{index + 1}.jpg", "image/jpeg")
         message = await user.next_message()
         assert f"已收到 {index + 1} 张" in message.body, message.body
     return await press(user, message, "完成")
