@@ -124,6 +124,8 @@ class Saved:
     obligation: Obligation
     late: bool
     verdicts: tuple[Verdict, ...]  # the primary system first, then what the sitting covers
+    # A late record (补录): whether its obligation is now done, which ends the escalation.
+    completes: bool = False
 
 
 def save_record(
@@ -171,7 +173,14 @@ def save_record(
     for photo in photos:
         _attach(session, record.id, photo, AttachmentKind.PHOTO, person, now)
     session.flush()
-    return Saved(record.id, obligation, late, tuple(verdicts_of(session, ruleset, record.id, held_on)))
+    verdicts = tuple(verdicts_of(session, ruleset, record.id, held_on))
+    return Saved(record.id, obligation, late, verdicts, completes=_done(session, ruleset, obligation, today))
+
+
+def _done(session: Session, ruleset: Ruleset, obligation: Obligation, today: date) -> bool:
+    """Whether ``obligation`` has what it needs (as the escalation engine judges it)."""
+    statuses = year_statuses(session, ruleset, year=obligation.period.year, today=today)
+    return any(s.obligation == obligation and s.status is Status.DONE for s in statuses)
 
 
 def _attach(session: Session, record_id: int, ref: FileRef, kind: AttachmentKind, person: Person, now: datetime) -> None:

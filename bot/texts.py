@@ -287,12 +287,12 @@ def secretary_note(logger: str, record_line: str, verdict_line: str, late: str =
     return f"{logger}登记了会议：{record_line}\n{verdict_line}" + (f"\n{late}" if late else "")
 
 
-def late_ends_escalation(what: str, deadline: date) -> str:
-    return f"这是补录（截止 {format_date(deadline)} 之后登记）：{what}已完成，逾期督办到此结束。"
+def late_ends_escalation(label: str, period: str, deadline: date) -> str:
+    return f"这是补录（截止 {format_date(deadline)} 之后登记）：{period}的{label}已完成，逾期督办到此结束。"
 
 
-def late_escalation_continues(what: str, deadline: date) -> str:
-    return f"这是补录（截止 {format_date(deadline)} 之后登记），但{what}仍未完成，逾期督办继续。"
+def late_escalation_continues(label: str, period: str, deadline: date) -> str:
+    return f"这是补录（截止 {format_date(deadline)} 之后登记），但{period}的{label}仍未完成，逾期督办继续。"
 
 
 # --- chat: queries --------------------------------------------------------

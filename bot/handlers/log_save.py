@@ -128,14 +128,23 @@ async def save(update: Update, ctx: ChatContext) -> int:
     if draft["minutes_deferred"] or draft["photos_deferred"]:
         answer += "\n" + texts.DEFERRED_FOLLOW_UP
     await reply(update, answer)
-    await _tell_secretaries(ctx, secretaries, draft, day, saved.record_id, verdict_lines)
+    await _tell_secretaries(ctx, secretaries, draft, day, saved, verdict_lines)
     await tell_engine(ctx, saved.record_id)
     return END
 
 
-async def _tell_secretaries(ctx: ChatContext, chat_ids: list[int], draft: dict, day, record_id: int, verdicts: list[str]) -> None:
+async def _tell_secretaries(ctx: ChatContext, chat_ids: list[int], draft: dict, day, saved: services.Saved, verdicts: list[str]) -> None:
+    """The one note about a new record (none to a secretary who logged it); for a 补录,
+    whether it ends the escalation of its obligation (the engine says nothing more)."""
+    record_id = saved.record_id
     label = services.label(ctx.zhibu.ruleset, draft["system"], draft["group"])
-    note = texts.secretary_note(ctx.person.name, texts.record_line(record_id, day, label, draft["topic"]), "\n".join(verdicts))
+    late = ""
+    if saved.late:
+        ending = texts.late_ends_escalation if saved.completes else texts.late_escalation_continues
+        late = ending(label, texts.period_label(saved.obligation.period.key), saved.obligation.deadline)
+    note = texts.secretary_note(
+        ctx.person.name, texts.record_line(record_id, day, label, draft["topic"]), "\n".join(verdicts), late
+    )
     for chat_id in chat_ids:
         try:
             await ctx.bot.send_message(chat_id, note[:4096])
