@@ -30,8 +30,9 @@ from scheduling.workdays import WorkdayCalendar
 from storage import outbox
 from storage.records import load_sittings
 
-# Longer spans are surely a typo, and would only print pages nobody reads.
-MAX_DAYS = 3 * 366
+# A decade covers any planning question (and the 10-year benchmark); a longer
+# span is surely a typo in a year.
+MAX_DAYS = 10 * 366
 
 
 def simulate(

@@ -21,6 +21,7 @@ ZHIBU = Path(sys.executable).parent / "zhibu"
         pytest.param(["plan", "--year", "20"], "zhibu: plan: argument --year: not a year between 2000 and 2100: '20'", id="bad-year"),
         pytest.param(["status", "--at", "2026-13-01"], "zhibu: status: argument --at: not a date (YYYY-MM-DD): '2026-13-01'", id="bad-date"),
         pytest.param(["db", "copy"], "zhibu: db copy: the following arguments are required: --to", id="db-copy-without-target"),
+        pytest.param(["simulate", "--from", "2026-01-01", "--to", "2037-01-01"], "zhibu: simulate: the span is longer than 3660 days", id="simulate-over-a-decade"),
         pytest.param(["bogus"], "zhibu: argument command: invalid choice: 'bogus'", id="unknown-command"),
     ],
 )
