@@ -145,7 +145,7 @@ def test_the_table_names_systems_and_people_in_chinese(capsys, config_path):
     ("args", "problem"),
     [
         (["--from", "2026-03-02", "--to", "2026-03-01"], "before"),
-        (["--from", "2026-01-01", "--to", "2030-01-01"], "longer"),
+        (["--from", "2026-01-01", "--to", "2037-01-01"], "longer"),
         (["--from", "2026-13-01", "--to", "2026-03-01"], "not a date"),
     ],
     ids=["reversed", "too-long", "bad-date"],
