@@ -111,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"python -m bench: --postgres: cannot connect ({type(error).__name__}: {str(error).splitlines()[0]})",
               file=sys.stderr)
         return 2
+    commit = _commit()  # the code measured, before anything else lands
     print(f"zhibu benchmarks — {'quick' if args.quick else 'full'} sizes, "
           f"{'PostgreSQL ' + info.get('postgresql', '') if args.postgres else 'SQLite ' + info['sqlite']}, "
           f"{info['cpus']} cores, {info['memory_gib']} GiB, Python {info['python']}")
@@ -119,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\n".join(summary(reports)))
     result = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "commit": _commit(),
+        "commit": commit,
         "sizes": "quick" if args.quick else "full",
         "machine": info,
         "seconds": round(time.perf_counter() - started, 1),
