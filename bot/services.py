@@ -23,6 +23,7 @@ from scheduling.obligations import (
     compliance,
     judge,
     obligation_for,
+    still_chased,
 )
 from scheduling.rules import AbsenceReason, Role, Ruleset
 from storage import invites, records
@@ -254,11 +255,10 @@ def visible_year(session: Session, ruleset: Ruleset, person: Person, *, year: in
 def overdue(session: Session, ruleset: Ruleset, *, today: date) -> list[ObligationStatus]:
     """Overdue obligations still worth chasing: this year's, and last year's whose
     meeting could still be logged (within ``max_backdate_days``)."""
-    horizon = today - timedelta(days=ruleset.max_backdate_days)
     result = []
     for year in (today.year - 1, today.year):
         for s in year_statuses(session, ruleset, year=year, today=today):
-            if s.status is Status.OVERDUE and (year == today.year or s.obligation.deadline >= horizon):
+            if s.status is Status.OVERDUE and still_chased(s.obligation.deadline, today, ruleset.max_backdate_days):
                 result.append(s)
     return sorted(result, key=lambda s: (s.obligation.deadline, s.obligation.key))
 

@@ -19,7 +19,7 @@ from scheduling.engine_types import (
     add_months,
     message_key,
 )
-from scheduling.obligations import Obligation, SittingRecord
+from scheduling.obligations import Obligation, SittingRecord, still_chased
 from scheduling.periods import period_of
 from scheduling.rules import Ruleset
 
@@ -36,10 +36,12 @@ def weekly_digests(engine: ReminderEngine, views: list[_ObligationView], last: d
         return
     open_views = [v for v in views if not v.done]
     due = tuple(v.obligation for v in open_views if monday <= v.deadline <= week[-1])
-    # Overdue as the engine escalates it: obligations that ended before the engine
-    # began are not listed (a first start would otherwise list a year of history).
+    # The same list as /overdue, so the secretary never reads two answers: what the
+    # engine escalates is a different matter (it never escalates before it began).
     overdue = tuple(
-        v.obligation for v in open_views if v.deadline < first and engine.after_since(v.escalations[0][1])
+        v.obligation
+        for v in open_views
+        if v.deadline < first and still_chased(v.deadline, first, engine.ruleset.max_backdate_days)
     )
     recipients = list(engine.secretaries)
     if engine.settings.branch_chat_configured:

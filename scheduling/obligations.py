@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from scheduling.periods import Period, parse_period_key, period_of, periods_in_year
@@ -318,3 +318,13 @@ def compliance(ruleset: Ruleset, records: list[SittingRecord], today: date, year
             )
         )
     return statuses
+
+
+def still_chased(deadline: date, today: date, max_backdate_days: int) -> bool:
+    """Whether an obligation overdue at ``today`` is still listed as overdue (by
+    /overdue and the weekly digest alike): this year's, and last year's whose
+    meeting could still be logged (held within ``max_backdate_days``)."""
+    if deadline.year == today.year:
+        return True
+    return deadline.year == today.year - 1 and deadline >= today - timedelta(days=max_backdate_days)
+

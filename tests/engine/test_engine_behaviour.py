@@ -191,11 +191,14 @@ def test_deferred_minutes_get_a_follow_up_two_workdays_after_logging():
     assert (message.recipient, message.record_id, message.missing) == ("郭谨瑜", 7, ("minutes",))
 
 
-def test_the_digest_lists_as_overdue_only_what_the_engine_escalates():
+def test_the_digest_lists_as_overdue_what_overdue_lists_even_from_before_the_engine_began():
     digest = [m for m in engine(since=date(2026, 3, 1)).due(at(date(2026, 3, 2))) if m.kind is Kind.DIGEST]
     overdue = {o.key for o in digest[0].overdue}
-    assert FEB in overdue  # escalated on Mar 2, after the engine began
-    assert "committee_meeting:-:2026-01" not in overdue and "committee_meeting:-:2025-12" not in overdue
+    assert FEB in overdue
+    # Before the engine began, so never escalated, but still overdue and still loggable:
+    assert "committee_meeting:-:2026-01" in overdue and "committee_meeting:-:2025-12" in overdue
+    # Last year's beyond logging.max_backdate_days (120) is no longer chased.
+    assert "committee_meeting:-:2025-10" not in overdue
 
 
 def test_a_long_absence_is_named_once_even_years_later():

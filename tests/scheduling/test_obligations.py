@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from scheduling.obligations import Obligation, obligation_for, obligations_for_year, parse_obligation_key
+from scheduling.obligations import Obligation, obligation_for, obligations_for_year, parse_obligation_key, still_chased
 from scheduling.periods import Period, PeriodKind
 from scheduling.rules import Roster
 from tests.scheduling.builders import THREE_GROUPS, TWO_GROUPS, ruleset
@@ -84,3 +84,16 @@ def test_deadline_is_the_last_day_of_the_period():
 def test_garbage_is_not_an_obligation_key(key):
     with pytest.raises(ValueError):
         parse_obligation_key(key)
+
+
+@pytest.mark.parametrize(
+    ("deadline", "today", "chased"),
+    [
+        pytest.param(date(2026, 1, 31), date(2026, 11, 25), True, id="this-years-always"),
+        pytest.param(date(2025, 12, 31), date(2026, 3, 2), True, id="last-years-still-loggable"),
+        pytest.param(date(2025, 10, 31), date(2026, 3, 2), False, id="last-years-beyond-the-backdate-limit"),
+        pytest.param(date(2024, 12, 31), date(2026, 1, 5), False, id="two-years-ago"),
+    ],
+)
+def test_which_overdue_obligations_are_still_chased(deadline, today, chased):
+    assert still_chased(deadline, today, 120) is chased
