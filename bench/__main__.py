@@ -1,7 +1,7 @@
 """Run every benchmark and print its figures: ``python -m bench``.
 
-    python -m bench                      # full sizes (dispatch: 10,000 messages, ~6 min at 30/s)
-    python -m bench --quick              # small sizes (~2 min)
+    python -m bench                      # full sizes (~12 min: dispatch sends 10,000 messages at 30/s)
+    python -m bench --quick              # small sizes (~4 min)
     python -m bench --postgres postgresql+psycopg://postgres@127.0.0.1:5432/test
     python -m bench --only engine,memory
 
@@ -34,7 +34,7 @@ RESULTS = Path(__file__).resolve().parent / "results" / "latest.json"
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description="zhibu's benchmarks (issue 6)")
-    parser.add_argument("--quick", action="store_true", help="small sizes: a minute or two instead of ten")
+    parser.add_argument("--quick", action="store_true", help="small sizes: about 4 minutes instead of 12")
     parser.add_argument("--postgres", metavar="URL", help="run on PostgreSQL (a server URL; a fresh database is made)")
     parser.add_argument("--only", default=",".join(BENCHMARKS), help=f"comma-separated subset of {', '.join(BENCHMARKS)}")
     parser.add_argument("--out", type=Path, default=RESULTS, help=f"where the JSON summary goes (default {RESULTS})")
