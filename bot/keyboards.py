@@ -64,10 +64,12 @@ def later(prefix: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[button(texts.BUTTON_LATER, f"{prefix}:later")]])
 
 
-def photos_done(prefix: str = "lg:pho", *, allow_later: bool = True) -> InlineKeyboardMarkup:
+def photos_done(prefix: str = "lg:pho", *, allow_later: bool = True, clear: bool = False) -> InlineKeyboardMarkup:
     row = [button(texts.BUTTON_DONE, f"{prefix}:done")]
     if allow_later:
         row.append(button(texts.BUTTON_LATER, f"{prefix}:later"))
+    if clear:
+        row.append(button(texts.BUTTON_CLEAR_PHOTOS, f"{prefix}:clear"))
     return InlineKeyboardMarkup([row])
 
 

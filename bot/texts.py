@@ -186,6 +186,22 @@ def photo_received(count: int) -> str:
     return f"已收到 {count} 张照片。可继续发送，发完后点“完成”。"
 
 
+BUTTON_CLEAR_PHOTOS = "清空重传"
+PHOTOS_CLEARED = "已清空之前的照片。请重新发送会议照片，发完后点“完成”，或点“稍后补充”。"
+
+
+def photos_kept(count: int) -> str:
+    return f"已保留之前收到的 {count} 张照片。可继续发送新照片，发完后点“完成”；如要全部重传，点“清空重传”。"
+
+
+def attendance_kept(absences: list[tuple[str, str]]) -> str:
+    """The current ticks are kept (修改 → 出席); say whose absence reason is kept too."""
+    if not absences:
+        return "当前勾选保留如下，可直接修改。"
+    kept = "、".join(f"{n}（{ABSENCE_REASONS.get(r, r)}）" for n, r in absences)
+    return f"当前勾选保留如下，可直接修改。已登记的缺席：{kept}；新增缺席者会再询问原因。"
+
+
 EXPECTING_TEXT = "请按提示输入文字，或点上方按钮。"
 EXPECTING_BUTTON = "请点上方按钮选择。"
 EXPECTING_PHOTO = "请发送照片，或点“完成”“稍后补充”。"

@@ -98,6 +98,7 @@ def _build() -> ConversationHandler:
             Step.PHOTOS: [
                 _button(with_draft(log_files.on_photos_done), r"^lg:pho:done$"),
                 _button(with_draft(log_files.on_photos_later), r"^lg:pho:later$"),
+                _button(with_draft(log_files.on_photos_clear), r"^lg:pho:clear$"),
                 MessageHandler(FILES, with_draft(log_files.on_photo)),
                 MessageHandler(ANYTHING_ELSE, log_save.hint(texts.EXPECTING_PHOTO)),
             ],

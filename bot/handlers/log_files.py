@@ -59,8 +59,22 @@ async def on_minutes_later(update: Update, ctx: ChatContext) -> int:
     return await _after_minutes(update, ctx)
 
 
-async def ask_photos(update: Update, ctx: ChatContext) -> int:
-    await reply(update, texts.ASK_PHOTOS, reply_markup=keyboards.photos_done())
+async def ask_photos(update: Update, ctx: ChatContext, *, keep: bool = False) -> int:
+    """Ask for photos; with ``keep`` (修改 → 照片) say how many are kept and offer 清空重传."""
+    kept = len(draft_of(ctx)["photos"]) if keep else 0
+    if kept:
+        await reply(update, texts.photos_kept(kept), reply_markup=keyboards.photos_done(clear=True))
+    else:
+        await reply(update, texts.ASK_PHOTOS, reply_markup=keyboards.photos_done())
+    return Step.PHOTOS
+
+
+async def on_photos_clear(update: Update, ctx: ChatContext) -> int:
+    """清空重传: drop the photos received so far and ask again."""
+    await answer_button(update)
+    await drop_buttons(update)
+    draft_of(ctx)["photos"] = []
+    await reply(update, texts.PHOTOS_CLEARED, reply_markup=keyboards.photos_done())
     return Step.PHOTOS
 
 

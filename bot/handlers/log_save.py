@@ -77,11 +77,10 @@ async def on_edit(update: Update, ctx: ChatContext) -> int:
         await reply(update, texts.ASK_TOPIC)
         return Step.TOPIC
     if field == "attendance":
-        return await log_steps.ask_attendance(update, ctx)
+        return await log_steps.ask_attendance(update, ctx, keep=True)
     if field == "minutes":
         return await log_files.ask_minutes(update, ctx)
-    draft["photos"] = []
-    return await log_files.ask_photos(update, ctx)
+    return await log_files.ask_photos(update, ctx, keep=True)
 
 
 async def save(update: Update, ctx: ChatContext) -> int:

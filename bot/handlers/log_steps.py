@@ -146,16 +146,25 @@ async def on_topic(update: Update, ctx: ChatContext) -> int:
 # -- attendance ---------------------------------------------------------------------
 
 
-async def ask_attendance(update: Update, ctx: ChatContext) -> int:
+async def ask_attendance(update: Update, ctx: ChatContext, *, keep: bool = False) -> int:
+    """Ask who was present; with ``keep`` (修改 → 出席) start from the ticks and reasons given."""
     draft = draft_of(ctx)
     ruleset = _ruleset(ctx)
     rule = ruleset.system(draft["system"])
     expected = list(ruleset.roster.expected_attendees(rule, draft["group"] if rule.group_scoped else None))
-    draft.update(expected=expected, present=[], absent={}, pending_absent=[])
+    if keep:
+        present = [n for n in draft["present"] if n in expected]
+        absent = {n: r for n, r in draft["absent"].items() if n in expected and n not in present}
+    else:
+        present, absent = [], {}
+    draft.update(expected=expected, present=present, absent=absent, pending_absent=[])
     if not expected:
         await reply(update, texts.NOBODY_EXPECTED)
         return await after_attendance(update, ctx)
-    await reply(update, texts.ASK_ATTENDANCE, reply_markup=keyboards.attendance(expected, set()))
+    question = texts.ASK_ATTENDANCE
+    if keep:
+        question = texts.attendance_kept(list(absent.items())) + "\n" + question
+    await reply(update, question, reply_markup=keyboards.attendance(expected, set(present)))
     return Step.ATTENDANCE
 
 
@@ -169,7 +178,9 @@ async def on_attendance(update: Update, ctx: ChatContext) -> int:
     if choice == "ok":
         await answer_button(update)
         await drop_buttons(update)
-        draft["pending_absent"] = [name for name in expected if name not in draft["present"]]
+        # Reasons already given (修改 → 出席) are kept; only the newly absent are asked.
+        draft["absent"] = {n: r for n, r in draft["absent"].items() if n not in draft["present"]}
+        draft["pending_absent"] = [n for n in expected if n not in draft["present"] and n not in draft["absent"]]
         return await _next_absence(update, ctx)
     if not choice.isdigit() or int(choice) >= len(expected):
         await answer_button(update, texts.BUTTON_EXPIRED, alert=True)
