@@ -89,10 +89,12 @@ def record_list(items: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(_rows([button(label, f"rec:{rid}") for rid, label in items], 2))
 
 
-def record_actions(record_id: int) -> InlineKeyboardMarkup:
+def record_actions(record_id: int, *, has_minutes: bool = False) -> InlineKeyboardMarkup:
+    """Amend buttons; 更正纪要 instead of 补充纪要 when the record has minutes already."""
+    minutes_label = texts.BUTTON_FIX_MINUTES if has_minutes else texts.BUTTON_ADD_MINUTES
     return InlineKeyboardMarkup(
         [
-            [button(texts.BUTTON_ADD_PHOTOS, f"amd:{record_id}:photos"), button(texts.BUTTON_ADD_MINUTES, f"amd:{record_id}:minutes")],
+            [button(texts.BUTTON_ADD_PHOTOS, f"amd:{record_id}:photos"), button(minutes_label, f"amd:{record_id}:minutes")],
             [button(texts.BUTTON_FIX_TOPIC, f"amd:{record_id}:topic"), button(texts.BUTTON_FIX_DATE, f"amd:{record_id}:date")],
         ]
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from sqlmodel import Session, select
 
@@ -328,3 +328,48 @@ def amend(
     for ref, kind in files:
         _attach(session, record_id, ref, kind, person, now)
     return True
+
+
+@dataclass(frozen=True)
+class DateMoved:
+    """What correcting a record's date changed: its 补录 flag, and the periods it left."""
+
+    before: date
+    late: bool
+    # Obligations the record counted for under its old date and no longer does, each
+    # with whether it is still done (by another record) after the move.
+    left: tuple[tuple[Obligation, bool], ...]
+
+
+def amend_date(
+    session: Session, ruleset: Ruleset, person: Person, *, record_id: int, held_on: date, now: datetime, zone, today: date
+) -> DateMoved | None:
+    """Move a record to ``held_on`` (audited), recompute 补录 from the day it was logged,
+    and say which periods it no longer counts for; None when ``person`` may not amend it."""
+    detail = open_record(session, ruleset, person, record_id, Action.AMEND_RECORD)
+    if detail is None:
+        return None
+    record = detail.record
+    before = record.held_on
+    counted_before = _counted_obligations(session, ruleset, record, before)
+    records.amend_record(session, record_id=record_id, actor_name=person.name, now=now, held_on=held_on)
+    # 补录 means logged after the deadline of the period the meeting counts for: with a new
+    # date that period (and so the flag) may change. storage leaves ``late`` as logged.
+    logged_at = record.logged_at if record.logged_at.tzinfo else record.logged_at.replace(tzinfo=timezone.utc)
+    logged_on = logged_at.astimezone(zone).date()
+    late = logged_on > obligation_for(ruleset, record.system, record.group_key, held_on).deadline
+    if record.late != late:
+        record.late = late
+        session.add(record)
+    session.flush()
+    counted_after = _counted_obligations(session, ruleset, record, held_on)
+    left = tuple((o, _done(session, ruleset, o, today)) for o in counted_before if o not in counted_after)
+    return DateMoved(before=before, late=late, left=left)
+
+
+def _counted_obligations(session: Session, ruleset: Ruleset, record: MeetingRecord, held_on: date) -> list[Obligation]:
+    result = []
+    for verdict in verdicts_of(session, ruleset, record.id, held_on):
+        if verdict.counts and ruleset.has_system(verdict.system):
+            result.append(obligation_for(ruleset, verdict.system, record.group_key, held_on))
+    return result

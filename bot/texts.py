@@ -404,14 +404,38 @@ def files_not_sent(names: list[str]) -> str:
 
 BUTTON_ADD_PHOTOS = "补充照片"
 BUTTON_ADD_MINUTES = "补充纪要"
+BUTTON_FIX_MINUTES = "更正纪要"
 BUTTON_FIX_TOPIC = "更正主题"
 BUTTON_FIX_DATE = "更正日期"
 AMEND_ASK_PHOTOS = "请发送要补充的照片，发完后点“完成”。"
 AMEND_ASK_MINUTES = "请发送纪要文字或文件。"
+
+
+def amend_replace_minutes(has_text: bool, files: int) -> str:
+    """The prompt of 更正纪要: what a new text or a new file does to the minutes already kept."""
+    kept = "、".join((["文字纪要"] if has_text else []) + ([f"{files} 个纪要文件"] if files else []))
+    text_effect = "新发送的文字将替换现有文字纪要" if has_text else "新发送的文字将作为文字纪要"
+    return (
+        f"本记录已有纪要（{kept}）。{text_effect}；新发送的文件将追加为纪要文件，已有文件保留。"
+        "被替换的内容保留在审计日志中。请发送纪要文字或文件，或发送 /cancel 放弃。"
+    )
+
+
 AMEND_ASK_TOPIC = "请输入更正后的会议主题："
 AMEND_ASK_DATE = "请输入更正后的召开日期，如 2026-03-28 或 3月28日："
 AMEND_SAVED = "已更新，修改已记入审计日志。"
 AMEND_NOTHING = "没有收到新内容，未作修改。"
+
+
+def period_left(label: str, period: str, still_done: bool) -> str:
+    """A corrected date moved the record out of ``period``: say so, and where that period stands."""
+    if still_done:
+        return f"本记录不再计入 {period} 的{label}（该期仍有其他记录，已完成）。"
+    return f"注意：本记录不再计入 {period} 的{label}，该期现在未完成。"
+
+
+def date_moved_note(actor: str, record_line: str, before: date, verdicts: str) -> str:
+    return f"{actor}更正了会议日期（原为 {format_date(before)}）：{record_line}\n{verdicts}"
 
 
 def format_date(day: date) -> str:

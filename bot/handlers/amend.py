@@ -3,11 +3,13 @@ Each change goes through storage (audited: who, when, before, after)."""
 
 from __future__ import annotations
 
+import logging
 import warnings
 
 from enum import IntEnum
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.warnings import PTBUserWarning
 from telegram.ext import (
     BaseHandler,
@@ -39,6 +41,7 @@ from bot.handlers.log_save import hint, on_timeout, tell_engine
 from bot.handlers.records import MAX_RECORD_ID
 from storage.models import AttachmentKind, MeetingRecord
 
+log = logging.getLogger(__name__)
 NAME = "amend_record"
 FILES = filters.PHOTO | filters.Document.ALL
 ANYTHING_ELSE = filters.ALL & ~filters.COMMAND
@@ -86,9 +89,20 @@ async def start_amend(update: Update, ctx: ChatContext) -> int:
     await answer_button(update)
     ctx.user_data[AMEND_KEY] = {"record_id": int(record_id), "photos": []}
     step, question = ASKS[what]
+    if what == "minutes":
+        question = _minutes_question(allowed)
     markup = keyboards.photos_done("amd:pho", allow_later=False) if step is AmendStep.PHOTOS else None
     await reply(update, question, reply_markup=markup)
     return step
+
+
+def _minutes_question(detail) -> str:
+    """Say plainly what a new text or file does to the minutes already there."""
+    has_text = bool(detail.record.minutes_text)
+    files = sum(1 for a in detail.attachments if a.kind == AttachmentKind.MINUTES.value)
+    if not has_text and not files:
+        return texts.AMEND_ASK_MINUTES
+    return texts.amend_replace_minutes(has_text, files)
 
 
 async def _apply(update: Update, ctx: ChatContext, **changes) -> int:
@@ -127,7 +141,52 @@ async def on_date(update: Update, ctx: ChatContext) -> int | None:
     except DateRejected as rejected:
         await reply(update, date_refusal(rejected, max_days))
         return None
-    return await _apply(update, ctx, held_on=day)
+    return await _apply_date(update, ctx, day)
+
+
+async def _apply_date(update: Update, ctx: ChatContext, day) -> int:
+    """A new date may move the record to another period: say where it counts now, which
+    period it left (and whether that is still done), and tell the secretaries."""
+    state = ctx.user_data.pop(AMEND_KEY, None)
+    if state is None:
+        return await _lost(update)
+    ruleset = ctx.zhibu.ruleset
+    record_id = state["record_id"]
+    with ctx.session() as session:
+        moved = services.amend_date(
+            session, ruleset, ctx.person, record_id=record_id, held_on=day, now=ctx.now(), zone=ctx.zhibu.zone, today=ctx.today()
+        )
+        if moved is None:
+            await reply(update, texts.NOT_ALLOWED)
+            return ConversationHandler.END
+        record = session.get(MeetingRecord, record_id)
+        label = services.label(ruleset, record.system, record.group_key)
+        topic = record.topic
+        verdicts = services.verdicts_of(session, ruleset, record_id, day)
+        lines = [services.verdict_text(ruleset, v, record.group_key, day) for v in verdicts]
+        left = [
+            texts.period_left(services.label(ruleset, o.system, o.group), texts.period_label(o.period.key), done)
+            for o, done in moved.left
+        ]
+        secretaries = services.secretaries_chat_ids(session, except_member_id=ctx.person.member_id)
+    answer = [texts.AMEND_SAVED + ("（补录）" if moved.late else ""), *lines, *left]
+    await reply(update, "\n".join(answer))
+    if moved.before != day:
+        note = texts.date_moved_note(
+            ctx.person.name, texts.record_line(record_id, day, label, topic), moved.before, "\n".join(lines + left)
+        )
+        await _tell(ctx, secretaries, note, record_id)
+    await tell_engine(ctx, record_id)
+    return ConversationHandler.END
+
+
+async def _tell(ctx: ChatContext, chat_ids: list[int], note: str, record_id: int) -> None:
+    for chat_id in chat_ids:
+        try:
+            await ctx.bot.send_message(chat_id, note[:4096])
+        except TelegramError as error:
+            # The change is saved; a note that cannot be delivered must not undo it.
+            log.warning("secretary note not delivered", extra={"record_id": record_id, "error": str(error)})
 
 
 async def on_minutes_text(update: Update, ctx: ChatContext) -> int | None:

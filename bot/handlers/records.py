@@ -83,7 +83,7 @@ async def show_record(update: Update, ctx: ChatContext, record_id: int) -> None:
         late=record.late,
         verdict="\n".join(services.verdict_text(ruleset, v, record.group_key, record.held_on) for v in verdicts),
     )
-    await reply(update, text, reply_markup=keyboards.record_actions(record.id) if may_amend else None)
+    await reply(update, text, reply_markup=keyboards.record_actions(record.id, has_minutes=bool(record.minutes_text or minutes_files)) if may_amend else None)
     if record.minutes_text:
         await reply(update, record.minutes_text)
     await send_record_files(update, ctx, minutes_files, photos)
