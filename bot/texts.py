@@ -108,19 +108,24 @@ def rebound_note(name: str) -> str:
 
 # --- chat: help and me ----------------------------------------------------
 
-HELP = (
-    "支部通帮助支部按时召开“三会一课”等七项会议，并保存会议记录。\n\n"
-    "/log 登记一次会议（纪要、出席、照片）\n"
-    "/status 查看本期完成情况；/status 2026 查看全年表格\n"
-    "/overdue 查看逾期事项（书记、委员）\n"
-    "/plan 我近 60 天的截止日期，附日历文件\n"
-    "/records 最近的会议记录，可补充照片、纪要或更正\n"
-    "/meeting 编号 查看一次会议记录及照片\n"
-    "/export 年份 导出台账（书记）\n"
-    "/invite 姓名 生成绑定链接（书记）\n"
-    "/me 我的身份和职责\n"
-    "/cancel 退出当前操作"
-)
+HELP_INTRO = "支部通帮助支部按时召开“三会一课”等七项会议，并保存会议记录。"
+# One line per command; /help shows only those the person may use (bot.handlers.menu).
+HELP_LINES = {
+    "log": "/log 登记一次会议（纪要、出席、照片）",
+    "status": "/status 查看本期完成情况；/status 2026 查看全年表格",
+    "overdue": "/overdue 查看逾期事项",
+    "plan": "/plan 我近 60 天的截止日期，附日历文件",
+    "records": "/records 最近的会议记录，可补充照片、纪要或更正",
+    "meeting": "/meeting 编号 查看一次会议记录及照片",
+    "export": "/export 年份 导出台账",
+    "invite": "/invite 姓名 生成绑定链接",
+    "me": "/me 我的身份和职责",
+    "cancel": "/cancel 退出当前操作",
+}
+
+
+def help_text(commands: list[str]) -> str:
+    return HELP_INTRO + "\n\n" + "\n".join(HELP_LINES[c] for c in commands if c in HELP_LINES)
 
 
 def me_text(name: str, roles: list[str], group_name: str | None, duties: list[str]) -> str:
@@ -319,7 +324,18 @@ PLAN_NONE = "近 60 天内没有您负责的截止事项。"
 RECORDS_NONE = "还没有您可以查看的会议记录。"
 RECORD_NOT_FOUND = "没有这条记录，或您无权查看。"
 MEETING_USAGE = "用法：/meeting 编号，例如 /meeting 12"
-STATUS_YEAR_BAD = "年份格式不对。用法：/status 或 /status 2026"
+
+
+def status_year_bad(first: int, last: int) -> str:
+    return f"只能查看 {first}–{last} 年的完成情况。用法：/status 或 /status 2026"
+
+
+def status_year_nothing(year: int) -> str:
+    return f"{year} 年没有您负责或可查看的会议事项。全支部的情况请询问支部书记。"
+
+
+def status_overdue_more(count: int) -> str:
+    return f"另有 {count} 项逾期，见 /overdue"
 
 
 def status_header(today: date, scope: str) -> str:

@@ -10,7 +10,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, CommandHandler
 
 from bot import services, texts
-from bot.auth import Action, may
+from bot.auth import Action, loggable, may
 from bot.handlers.common import ChatContext, reply
 
 log = logging.getLogger(__name__)
@@ -18,8 +18,15 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 async def help_command(update: Update, ctx: ChatContext) -> None:
-    """What the bot does and its commands."""
-    await reply(update, texts.HELP)
+    """What the bot does and the commands this person may use (as in their command menu)."""
+    from bot.handlers.menu import commands_for
+
+    ruleset = ctx.zhibu.ruleset
+    commands = [c.command for c in commands_for(ctx.person, ruleset)]
+    if not loggable(ctx.person, ruleset):
+        # /log would only answer that there is nothing for them to log.
+        commands = [c for c in commands if c != "log"]
+    await reply(update, texts.help_text(commands))
 
 
 async def me(update: Update, ctx: ChatContext) -> None:
@@ -48,19 +55,26 @@ async def status(update: Update, ctx: ChatContext) -> None:
     if ctx.args:
         year_text = ctx.args[0]
         if len(ctx.args) > 1 or not year_text.isdigit() or not MIN_YEAR <= int(year_text) <= MAX_YEAR:
-            await reply(update, texts.STATUS_YEAR_BAD)
+            await reply(update, texts.status_year_bad(MIN_YEAR, MAX_YEAR))
             return
         await _year_grid(update, ctx, int(year_text))
         return
     ruleset = ctx.zhibu.ruleset
     today = ctx.today()
+    branch = may(ctx.person, Action.SEE_BRANCH, ruleset)
     with ctx.session() as session:
         statuses = services.current_status(session, ruleset, ctx.person, today=today)
+        # Earlier periods still overdue are not in this period's list: point to /overdue.
+        late = services.overdue(session, ruleset, today=today) if branch and may(ctx.person, Action.OVERDUE, ruleset) else []
     if not statuses:
         await reply(update, texts.STATUS_NOTHING)
         return
-    scope = texts.STATUS_SCOPE_BRANCH if may(ctx.person, Action.SEE_BRANCH, ruleset) else texts.STATUS_SCOPE_MINE
+    scope = texts.STATUS_SCOPE_BRANCH if branch else texts.STATUS_SCOPE_MINE
     lines = [texts.status_header(today, scope)] + [_line(ruleset, s, today) for s in statuses]
+    shown = {s.obligation for s in statuses}
+    more = [s for s in late if s.obligation not in shown]
+    if more:
+        lines.append(texts.status_overdue_more(len(more)))
     await reply(update, "\n".join(lines))
 
 
@@ -71,7 +85,7 @@ async def _year_grid(update: Update, ctx: ChatContext, year: int) -> None:
     with ctx.session() as session:
         statuses = services.visible_year(session, ruleset, ctx.person, year=year, today=ctx.today())
     if not statuses:
-        await reply(update, texts.STATUS_NOTHING)
+        await reply(update, texts.status_year_nothing(year))
         return
     grid = year_grid(ruleset, statuses, year)
     rows = ["      " + "".join(f"{m:>3}" for m in range(1, 13))]

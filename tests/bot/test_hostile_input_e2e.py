@@ -119,4 +119,4 @@ async def test_text_that_means_nothing_gets_a_short_answer(bot, fake_api):
     assert "用法" in (await say(member, "/meeting abc")).body
     assert "没有这条记录" in (await say(member, "/meeting 999999999999")).body  # beyond a 32-bit id
     assert "没有这条记录" in (await say(member, "/meeting 7")).body
-    assert "年份格式不对" in (await say(member, "/status 99999")).body
+    assert "只能查看 2000–2100 年" in (await say(member, "/status 99999")).body
