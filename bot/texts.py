@@ -91,6 +91,10 @@ def bound_welcome(name: str) -> str:
     return f"绑定成功！{name}同志，您好。\n发送 /help 查看可用命令。"
 
 
+def already_bound(name: str) -> str:
+    return f"您的账号已绑定为 {name}，无需再次绑定。\n发送 /help 查看可用命令。"
+
+
 def invite_link(name: str, link: str, days: int) -> str:
     return f"{name}的一次性绑定链接（{days}天内有效，仅可使用一次）：\n{link}\n请私下转发给本人。"
 
@@ -289,7 +293,8 @@ def verdict_counts(system_name: str, period: str) -> str:
 
 
 def verdict_not_counted(system_name: str, period: str, reasons: list[str]) -> str:
-    return f"✗ 不计入 {period} 的{system_name}：" + "；".join(reasons) + "。记录已保存。"
+    # The record is kept either way; the save message says so once (texts.saved).
+    return f"✗ 不计入 {period} 的{system_name}：" + "；".join(reasons) + "。"
 
 
 QUORUM_FRACTIONS = {"1/2": "半数", "2/3": "三分之二", "1/3": "三分之一", "3/4": "四分之三"}

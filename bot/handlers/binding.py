@@ -22,7 +22,7 @@ async def start(update: Update, ctx: ChatContext) -> None:
     """``/start CODE`` binds this account; plain ``/start`` greets a bound member."""
     code = ctx.args[0] if ctx.args else None
     if code is None:
-        await reply(update, texts.bound_welcome(ctx.person.name) if ctx.person else texts.UNBOUND)
+        await reply(update, texts.already_bound(ctx.person.name) if ctx.person else texts.UNBOUND)
         return
     with ctx.session() as session:
         result = services.bind(session, code=code, telegram_id=update.effective_user.id, now=ctx.now())

@@ -149,3 +149,9 @@ async def test_a_reminders_log_button_starts_logging_with_system_and_group_fille
         leader.press(anchor, "log:group_meeting:g1:2026-03")  # pressed again mid-way
         answers = await fake_api.wait_for("answerCallbackQuery", since=mark)
         assert "先完成" in answers[0].params["text"]
+
+
+async def test_start_without_a_code_from_a_bound_member_says_who_they_are_bound_as(fake_api, db_url, tmp_path, clock):
+    async with BotHarness(fake_api, _config(tmp_path, db_url, fake_api), clock=clock):
+        answer = await say(fake_api.user(IDS["王晓明"], "王晓明"), "/start")
+        assert "已绑定为 王晓明" in answer.body and "绑定成功" not in answer.body
