@@ -60,7 +60,11 @@ def parse_held_on(text: str, today: date, max_backdate_days: int) -> date:
     day, year_given = parse_day(text, today)
     if day > today and not year_given:
         try:
-            return check_held_on(day.replace(year=day.year - 1), today, max_backdate_days)
-        except (DateRejected, ValueError):
-            pass  # not last year's either: report it as a future day
+            last_year = day.replace(year=day.year - 1)
+        except ValueError:
+            last_year = None  # 2月29日 with no such day last year: report it as a future day
+        if last_year is not None:
+            # Last year's is the only day it can mean; if that is too old, say so (the
+            # backdate limit), not that the day is ahead.
+            return check_held_on(last_year, today, max_backdate_days)
     return check_held_on(day, today, max_backdate_days)

@@ -211,6 +211,7 @@ def attendance_kept(absences: list[tuple[str, str]]) -> str:
     return f"当前勾选保留如下，可直接修改。已登记的缺席：{kept}；新增缺席者会再询问原因。"
 
 
+EXPECTING_TOPIC = "请输入文字主题（1–200 字），不能发送图片或文件。"
 EXPECTING_TEXT = "请按提示输入文字，或点上方按钮。"
 EXPECTING_BUTTON = "请点上方按钮选择。"
 EXPECTING_PHOTO = "请发送照片，或点“完成”“稍后补充”。"
@@ -239,7 +240,10 @@ def file_rejected(reason: str) -> str:
 
 
 FILE_TOO_LARGE = "文件超过 20 MB"
-FILE_WRONG_TYPE = "文件类型不支持（仅接受 JPEG/PNG/WebP 照片，或 PDF、Word、图片格式的纪要）"
+FILE_WRONG_TYPE = (
+    "文件类型不支持（照片仅接受 JPEG、PNG、WebP、HEIC、GIF；"
+    "纪要另可发送 PDF、Word（doc/docx）、Excel（xlsx）、ODT、TXT 文件）"
+)
 FILE_DOWNLOAD_FAILED = "文件下载失败"
 
 

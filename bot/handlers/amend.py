@@ -274,7 +274,7 @@ def _build() -> ConversationHandler:
             ],
             AmendStep.TOPIC: [
                 MessageHandler(TEXT, on_topic),
-                MessageHandler(ANYTHING_ELSE, hint(texts.AMEND_ASK_TOPIC)),
+                MessageHandler(ANYTHING_ELSE, hint(texts.EXPECTING_TOPIC)),
             ],
             AmendStep.DATE: [
                 MessageHandler(TEXT, on_date),

@@ -71,7 +71,7 @@ def _build() -> ConversationHandler:
             ],
             Step.TOPIC: [
                 MessageHandler(TEXT, with_draft(log_steps.on_topic)),
-                MessageHandler(ANYTHING_ELSE, log_save.hint(texts.ASK_TOPIC)),
+                MessageHandler(ANYTHING_ELSE, log_save.hint(texts.EXPECTING_TOPIC)),
             ],
             Step.ATTENDANCE: [
                 _button(with_draft(log_steps.on_attendance), r"^lg:att:(\d{1,3}|all|ok)$"),

@@ -39,7 +39,8 @@ def test_it_reads_the_days_people_type(text, today, expected):
         pytest.param("13月1日", DateProblem.UNREADABLE, id="month-13"),
         pytest.param("1" * 1000, DateProblem.UNREADABLE, id="overlong"),
         pytest.param("2026-03-03", DateProblem.FUTURE, id="tomorrow"),
-        pytest.param("3月9日", DateProblem.FUTURE, id="later-this-month-without-year"),
+        pytest.param("3月9日", DateProblem.TOO_OLD, id="later-this-month-without-year-and-last-years-too-old"),
+        pytest.param("2026年3月9日", DateProblem.FUTURE, id="later-this-month-with-year"),
         pytest.param("2025-11-01", DateProblem.TOO_OLD, id="beyond-backdate"),
     ],
 )

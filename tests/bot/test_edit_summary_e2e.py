@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.auxil.harness import BotHarness, write_test_config
-from tests.bot.chat import IDS, jpeg, log_meeting, press
+from tests.bot.chat import IDS, jpeg, log_meeting, pdf, press, say
 
 
 def _config(tmp_path, db_url, fake_api):
@@ -48,3 +48,24 @@ async def test_editing_photos_keeps_those_received_and_says_how_many(fake_api, d
         leader.send_photo(jpeg(4))
         received = await leader.next_message()
         assert "已收到 1 张" in received.body
+
+
+async def test_a_photo_at_the_topic_step_is_told_to_type_the_topic_and_a_wrong_file_hears_every_accepted_type(
+    fake_api, db_url, tmp_path, clock
+):
+    async with BotHarness(fake_api, _config(tmp_path, db_url, fake_api), clock=clock):
+        leader = fake_api.user(IDS["李会玲"], "李会玲")
+        message = await say(leader, "/log")
+        message = await press(leader, message, "党小组会")
+        message = await press(leader, message, "今天")
+        leader.send_photo(jpeg(1))
+        assert "请输入文字主题" in (await leader.next_message()).body
+
+        message = await say(leader, "学习")
+        message = await press(leader, message, "全部到会")
+        message = await say(leader, "纪要")
+        assert "照片" in message.body
+        leader.send_document(pdf(), "纪要.pdf", "application/pdf")
+        refused = (await leader.next_message()).body
+        assert "文件未被接收" in refused
+        assert all(kind in refused for kind in ("JPEG", "PNG", "WebP", "HEIC", "GIF"))
