@@ -59,7 +59,7 @@ async def test_run_polls_answers_and_stops_cleanly_on_sigterm(fake_api, db_url, 
         await fake_api.wait_for("setMyCommands", timeout=30)
         member = fake_api.user(IDS["王晓明"], "王晓明")
         member.send_command("/help")
-        assert "/log" in (await member.next_message(timeout=15)).body
+        assert "/status" in (await member.next_message(timeout=15)).body
     finally:
         output = await _stop(process)
     assert fake_api.token not in output
