@@ -16,8 +16,16 @@ def field_text(entry: AuditEntry) -> str:
     return texts.AUDIT_FIELDS.get(entry.field, entry.field) if entry.field else ""
 
 
+# storage writes a yes/no field (minutes_deferred, late, ...) as Python's True/False.
+_BOOLEANS = {"True": "是", "False": "否"}
+
+
+def _value(text: str | None) -> str:
+    return _BOOLEANS.get(text, text) if text else ""
+
+
 def before_text(entry: AuditEntry) -> str:
-    return entry.before or ""
+    return _value(entry.before)
 
 
 def after_text(entry: AuditEntry) -> str:
@@ -28,4 +36,4 @@ def after_text(entry: AuditEntry) -> str:
             return texts.audit_created(snapshot["held_on"], snapshot["topic"], list(snapshot.get("present", [])))
         except (ValueError, KeyError, TypeError):
             pass  # an older or foreign snapshot: show it as stored
-    return entry.after or ""
+    return _value(entry.after)
