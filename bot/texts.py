@@ -400,10 +400,11 @@ def record_detail(
     absences: list[tuple[str, str]],
     covers: list[str],
     minutes: str,
-    photos: int,
+    photos: str,
     logged_by: str,
     late: bool,
     verdict: str,
+    standalone: bool | None = None,
 ) -> str:
     lines = [
         f"记录 #{record_id}：{label}",
@@ -413,12 +414,16 @@ def record_detail(
     ]
     if absences:
         lines.append("缺席：" + "、".join(f"{n}（{ABSENCE_REASONS.get(r, r)}）" for n, r in absences))
+    if standalone is not None:
+        lines.append("单独召开：" + ("是" if standalone else "否"))
     if covers:
         lines.append("同时作为：" + "、".join(covers))
-    lines += [f"纪要：{minutes}", f"照片：{photos} 张", f"登记人：{logged_by}", verdict]
+    lines += [f"纪要：{minutes}", f"照片：{photos}", f"登记人：{logged_by}", verdict]
     return "\n".join(lines)
 
 
+DEFERRED_PENDING = "稍后补充（待补）"
+MINUTES_HEADING = "会议纪要："
 MINUTES_FILE_NAME = "纪要文件"
 PHOTO_FILE_NAME = "照片"
 

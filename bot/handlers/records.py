@@ -67,7 +67,11 @@ async def show_record(update: Update, ctx: ChatContext, record_id: int) -> None:
     if record.minutes_text or minutes_files:
         minutes = texts.MINUTES_TEXT if record.minutes_text else texts.MINUTES_FILE
     else:
-        minutes = texts.DEFERRED if record.minutes_deferred else texts.NONE
+        minutes = texts.DEFERRED_PENDING if record.minutes_deferred else texts.NONE
+    if photos:
+        photos_text = texts.photos_count(len(photos))
+    else:
+        photos_text = texts.DEFERRED_PENDING if record.photos_deferred else texts.NONE
     text = texts.record_detail(
         record_id=record.id,
         label=services.label(ruleset, record.system, record.group_key),
@@ -78,14 +82,15 @@ async def show_record(update: Update, ctx: ChatContext, record_id: int) -> None:
         absences=[(a.name, a.reason.value if a.reason else "other") for a in detail.attendance if not a.present],
         covers=[ruleset.system(k).name for k in detail.covers if k != record.system and ruleset.has_system(k)],
         minutes=minutes,
-        photos=len(photos),
+        photos=photos_text,
+        standalone=record.standalone,
         logged_by=detail.logged_by or "—",
         late=record.late,
         verdict="\n".join(services.verdict_text(ruleset, v, record.group_key, record.held_on) for v in verdicts),
     )
     await reply(update, text, reply_markup=keyboards.record_actions(record.id, has_minutes=bool(record.minutes_text or minutes_files)) if may_amend else None)
     if record.minutes_text:
-        await reply(update, record.minutes_text)
+        await reply(update, texts.MINUTES_HEADING + "\n" + record.minutes_text)
     await send_record_files(update, ctx, minutes_files, photos)
 
 

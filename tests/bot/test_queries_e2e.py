@@ -81,7 +81,7 @@ async def test_a_record_is_opened_with_its_photos_and_amended_with_an_audit_trai
         records = await say(leader, "/records")
         assert "党小组会·第一党小组" in records.body
         detail = await press(leader, records, "#1")
-        assert "记录 #1" in detail.body and "照片：2 张" in detail.body and "纪要：稍后补充" in detail.body
+        assert "记录 #1" in detail.body and "照片：2 张" in detail.body and "纪要：稍后补充（待补）" in detail.body
         await fake_api.wait_for("sendMediaGroup", chat_id=IDS["李会玲"])
         leader.skip_read()
 
@@ -103,7 +103,7 @@ async def test_a_record_is_opened_with_its_photos_and_amended_with_an_audit_trai
         secretary.skip_read()
         opened = await say(secretary, "/meeting 1")
         minutes = await secretary.next_message()
-        assert minutes.body == "补充的会议纪要"
+        assert minutes.body == "会议纪要：\n补充的会议纪要"
         assert "主题：更正后的主题" in opened.body and "照片：3 张" in opened.body and "纪要：文字" in opened.body
 
         with bot.context.session() as session:
@@ -113,3 +113,14 @@ async def test_a_record_is_opened_with_its_photos_and_amended_with_an_audit_trai
             changes = {(e.field, e.before, e.after) for e in session.exec(select(AuditEntry).where(AuditEntry.action == "amend"))}
             assert ("topic", "学习党的二十届三中全会精神", "更正后的主题") in changes
             assert all(e.actor_name == "李会玲" for e in session.exec(select(AuditEntry)))
+
+
+async def test_a_record_shows_standalone_and_what_is_still_to_come(fake_api, db_url, tmp_path, clock):
+    clock.set(clock.current.replace(month=11, day=20, hour=10))  # Q4, the 民主生活会's window
+    async with BotHarness(fake_api, _config(tmp_path, db_url, fake_api), clock=clock):
+        secretary = fake_api.user(IDS["常天民"], "常天民")
+        summary = await log_meeting(secretary, system="民主生活会", all_present=True, standalone="是", minutes="纪要正文")
+        await press(secretary, summary, "保存")
+        opened = await say(secretary, "/meeting 1")
+        assert "单独召开：是" in opened.body and "照片：稍后补充（待补）" in opened.body and "0 张" not in opened.body
+        assert (await secretary.next_message()).body == "会议纪要：\n纪要正文"
