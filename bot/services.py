@@ -28,7 +28,7 @@ from scheduling.obligations import (
 from scheduling.rules import AbsenceReason, Role, Ruleset
 from storage import invites, records
 from storage.media import StoredFile
-from storage.models import AttachmentKind, MeetingRecord, Member
+from storage.models import AttachmentKind, AuditEntry, MeetingRecord, Member
 from storage.roster import active_member, member_by_telegram_id
 
 PLAN_HORIZON_DAYS = 60
@@ -359,8 +359,16 @@ def amend_date(
     logged_on = logged_at.astimezone(zone).date()
     late = logged_on > obligation_for(ruleset, record.system, record.group_key, held_on).deadline
     if record.late != late:
+        before_late = record.late
         record.late = late
         session.add(record)
+        # Audited like every other change (storage.records writes booleans as True/False).
+        session.add(
+            AuditEntry(
+                record_id=record_id, actor_id=person.member_id, actor_name=person.name, at=now,
+                action="amend", field="late", before=str(before_late), after=str(late),
+            )
+        )
     session.flush()
     counted_after = _counted_obligations(session, ruleset, record, held_on)
     left = tuple((o, _done(session, ruleset, o, today)) for o in counted_before if o not in counted_after)

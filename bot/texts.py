@@ -633,6 +633,7 @@ AUDIT_FIELDS = {
     "minutes": "会议记录（文件）",
     "standalone": "单独召开",
     "group_key": "党小组",
+    "late": "补录",
 }
 AUDIT_NONE = "没有修改记录。"
 AUDIT_TABLE_HEADERS = ("时间", "操作人", "记录", "操作", "字段", "修改前", "修改后")

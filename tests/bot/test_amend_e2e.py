@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from storage.models import MeetingRecord
+from sqlmodel import select
+
+from storage.models import AuditEntry, MeetingRecord
 from tests.auxil.harness import BotHarness, write_test_config
 from tests.bot.chat import IDS, jpeg, log_meeting, press, say
 
@@ -41,6 +43,8 @@ async def test_a_corrected_date_names_the_new_period_the_one_it_left_and_recompu
 
         with bot.context.session() as session:
             assert session.get(MeetingRecord, 1).late is False
+            late = session.exec(select(AuditEntry).where(AuditEntry.field == "late")).one()
+            assert (late.before, late.after, late.actor_name) == ("True", "False", "李会玲")
         reopened = await say(leader, "/meeting 1")
         assert "日期：2026年4月1日\n" in reopened.body
 
