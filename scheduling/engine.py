@@ -111,12 +111,37 @@ class ReminderEngine:
         self.since = since
         self._years: dict[int, list[_ObligationView]] = {}
         self._by_id = {record.id: record for record in self.records}
+        self._by_year: dict[int, list[SittingRecord]] | None = None
+        # Shared with the engines of later snapshots (see :meth:`with_records`): a
+        # year's views depend only on that year's records, a batch on the obligation.
+        self._shared_views: dict[tuple, tuple[tuple[SittingRecord, ...], list[_ObligationView]]] = {}
         self._moments: dict[date, datetime] = {}
         self._batches: dict[tuple, tuple[PlannedMessage, ...]] = {}
         self._attendance: Attendance | None = None
+        self._earlier: ReminderEngine | None = None
         roster = ruleset.roster
         self.secretaries = tuple(m.name for m in roster.with_role(Role.SECRETARY))
         self._committee = tuple(m.name for m in roster.with_role(Role.COMMITTEE))
+
+    def with_records(self, records: Iterable[SittingRecord], deferred: Iterable[DeferredRecord] = ()) -> ReminderEngine:
+        """The engine of a later snapshot: the same plans, roster and settings over
+        ``records`` (usually these records and more) and ``deferred``; what the new
+        records leave unchanged is reused, not rebuilt."""
+        later = ReminderEngine(
+            self.ruleset,
+            self.calendar,
+            self.settings,
+            records=records,
+            plans=self.plans,
+            deferred=deferred,
+            member_since=self.member_since,
+            since=self.since,
+        )
+        later._shared_views = self._shared_views
+        later._moments = self._moments
+        later._batches = self._batches
+        later._earlier = self
+        return later
 
     # -- time --------------------------------------------------------------------
 
@@ -168,7 +193,17 @@ class ReminderEngine:
 
     def _attendance_now(self) -> Attendance:
         if self._attendance is None:
-            self._attendance = Attendance.of(self.ruleset, self.records)
+            earlier, self._earlier = self._earlier, None
+            known = len(earlier.records) if earlier is not None else 0
+            if (
+                earlier is not None
+                and earlier._attendance is not None
+                and known <= len(self.records)
+                and all(a is b for a, b in zip(earlier.records, self.records[:known]))
+            ):
+                self._attendance = earlier._attendance.extended(self.ruleset, self.records[known:])
+            else:
+                self._attendance = Attendance.of(self.ruleset, self.records)
         return self._attendance
 
     def _obligation_messages(self, view: _ObligationView, today: date, last: date):
@@ -229,11 +264,19 @@ class ReminderEngine:
 
     def _views(self, year: int) -> list[_ObligationView]:
         if year not in self._years:
-            self._years[year] = self._build_views(year)
+            if self._by_year is None:
+                self._by_year = {}
+                for record in self.records:
+                    self._by_year.setdefault(record.held_on.year, []).append(record)
+            records = tuple(self._by_year.get(year, ()))
+            # Keyed by the records' identities; the entry keeps them alive, so no id is reused.
+            key = (year, tuple(map(id, records)))
+            if key not in self._shared_views:
+                self._shared_views[key] = (records, self._build_views(year, records))
+            self._years[year] = self._shared_views[key][1]
         return self._years[year]
 
-    def _build_views(self, year: int) -> list[_ObligationView]:
-        records = [r for r in self.records if r.held_on.year == year]
+    def _build_views(self, year: int, records: tuple[SittingRecord, ...]) -> list[_ObligationView]:
         statuses = {s.obligation.key: s for s in compliance(self.ruleset, records, date(year + 1, 1, 1), year)}
         views = []
         for ob in obligations_for_year(self.ruleset, year):

@@ -90,6 +90,41 @@ class Attendance:
                     presence.expected_logged.append(record.logged_at)
         return cls(members, min((r.held_on for r in records), default=None))
 
+    def extended(self, ruleset: Ruleset, records: tuple[SittingRecord, ...]) -> Attendance:
+        """The same as :meth:`of` over the records known here plus ``records``,
+        without touching this one: only the members those records name are copied."""
+        if not records:
+            return self
+        members = dict(self.members)
+        copied: set[str] = set()
+        for record in sorted(records, key=lambda r: (r.held_on, r.logged_at)):
+            expected = set(_expected_at(ruleset, record))
+            for name in (expected | record.present) & members.keys():
+                if name not in copied:
+                    old = members[name]
+                    members[name] = _Presence(
+                        list(old.attended), list(old.attended_logged), list(old.expected), list(old.expected_logged)
+                    )
+                    copied.add(name)
+                presence = members[name]
+                if name in record.present:
+                    _insert(presence.attended, presence.attended_logged, record.held_on, record.logged_at)
+                if name in expected:
+                    _insert(presence.expected, presence.expected_logged, record.held_on, record.logged_at)
+        first = min((r.held_on for r in records), default=None)
+        if self.first_held is not None and (first is None or self.first_held < first):
+            first = self.first_held
+        return Attendance(members, first)
+
+
+def _insert(days: list[date], logged: list[datetime], day: date, at: datetime) -> None:
+    """Insert (day, at) into parallel lists sorted by (day, logged moment), after its equals."""
+    index = bisect_right(days, day)
+    while index and days[index - 1] == day and logged[index - 1] > at:
+        index -= 1
+    days.insert(index, day)
+    logged.insert(index, at)
+
 
 def _expected_at(ruleset: Ruleset, record: SittingRecord) -> tuple[str, ...]:
     if not ruleset.has_system(record.system):

@@ -60,22 +60,27 @@ def simulate(
     sent: dict[str, tuple[datetime, PlannedMessage]] = {}
     current: ReminderEngine | None = None
     known = -1
+    logged_ats = [r.logged_at for r in records]
     for moment in sorted(set(probe.send_moments(start, end)) | logged):
         clock.set(moment)
         now = clock.now()
-        count = bisect_right([r.logged_at for r in records], now)
+        count = bisect_right(logged_ats, now)
         if count != known:  # a new record is known: a new snapshot
             known = count
-            current = ReminderEngine(
-                ruleset,
-                calendar,
-                settings,
-                records=records[:count],
-                plans=plans,
-                deferred=[d for d in deferred if d.logged_at <= now],
-                member_since=member_since,
-                since=start,
-            )
+            known_deferred = [d for d in deferred if d.logged_at <= now]
+            if current is None:
+                current = ReminderEngine(
+                    ruleset,
+                    calendar,
+                    settings,
+                    records=records[:count],
+                    plans=plans,
+                    deferred=known_deferred,
+                    member_since=member_since,
+                    since=start,
+                )
+            else:  # the years the new records leave alone are not rebuilt
+                current = current.with_records(records[:count], known_deferred)
         for message in current.due(now):
             sent.setdefault(message.key, (now, message))
     return sorted(sent.values(), key=lambda item: (item[0], *item[1].sort_key[1:]))
