@@ -37,7 +37,14 @@ from scheduling.engine_types import (
     memoized,
     message_key,
 )
-from scheduling.obligations import Obligation, SittingRecord, Status, compliance, obligations_for_year
+from scheduling.obligations import (
+    Obligation,
+    SittingRecord,
+    Status,
+    compliance,
+    obligations_for_year,
+    responsible,
+)
 from scheduling.reminder_plan import escalation_days, opening_day, send_days
 from scheduling.rules import Role, Ruleset, SystemRule
 from scheduling.workdays import WorkdayCalendar
@@ -116,7 +123,7 @@ class ReminderEngine:
         # year's views depend only on that year's records, a batch on the obligation.
         self._shared_views: dict[tuple, tuple[tuple[SittingRecord, ...], list[_ObligationView]]] = {}
         self._moments: dict[date, datetime] = {}
-        self._batches: dict[tuple, tuple[PlannedMessage, ...]] = {}
+        self._batches: dict[tuple, tuple[PlannedMessage, ...] | dict] = {}  # also each schedule
         self._attendance: Attendance | None = None
         self._earlier: ReminderEngine | None = None
         roster = ruleset.roster
@@ -289,14 +296,25 @@ class ReminderEngine:
                     obligation=ob,
                     rule=rule,
                     deadline=ob.deadline,
-                    responsible=self.ruleset.responsible_for(rule, ob.group),
+                    responsible=responsible(self.ruleset, rule, ob.group),
                     done=done,
-                    reminders=(reminders := self._reminder_candidates(ob, prerequisite)),
-                    reminder_days=tuple(c.day for c in reminders),
-                    escalations=tuple(sorted(escalation_days(self.ruleset, self.calendar, ob).items())),
+                    **self._schedule(ob, prerequisite),
                 )
             )
         return views
+
+    def _schedule(self, ob: Obligation, prerequisite: date | None) -> dict:
+        """The reminder and escalation days of ``ob``: they depend on the plans, the
+        calendar and the prerequisite only, so later snapshots share them."""
+        key = ("schedule", ob, prerequisite)
+        if key not in self._batches:
+            reminders = self._reminder_candidates(ob, prerequisite)
+            self._batches[key] = {
+                "reminders": reminders,
+                "reminder_days": tuple(c.day for c in reminders),
+                "escalations": tuple(sorted(escalation_days(self.ruleset, self.calendar, ob).items())),
+            }
+        return self._batches[key]
 
     def _prerequisite_logged_on(self, rule: SystemRule, ob: Obligation, statuses) -> date | None:
         """The day this year's valid sitting of ``rule.after`` was logged (branch zone)."""

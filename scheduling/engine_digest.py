@@ -19,7 +19,7 @@ from scheduling.engine_types import (
     add_months,
     message_key,
 )
-from scheduling.obligations import Obligation, SittingRecord, still_chased
+from scheduling.obligations import Obligation, SittingRecord, expected_attendees, still_chased
 from scheduling.periods import period_of
 from scheduling.rules import Ruleset
 
@@ -129,7 +129,7 @@ def _insert(days: list[date], logged: list[datetime], day: date, at: datetime) -
 def _expected_at(ruleset: Ruleset, record: SittingRecord) -> tuple[str, ...]:
     if not ruleset.has_system(record.system):
         return ()
-    return ruleset.roster.expected_attendees(ruleset.system(record.system), record.group)
+    return expected_attendees(ruleset, ruleset.system(record.system), record.group)
 
 
 def absence_warnings(engine: ReminderEngine, attendance: Attendance, today: date, now: datetime):

@@ -8,7 +8,9 @@ system key is special-cased here.
 from __future__ import annotations
 
 import re
+import weakref
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
@@ -49,7 +51,7 @@ class Obligation:
         """Stable text key, e.g. ``group_meeting:g1:2026-03`` or ``party_lecture:-:2026-Q1``."""
         return f"{self.system}:{self.group or '-'}:{self.period.key}"
 
-    @property
+    @cached_property
     def deadline(self) -> date:
         return self.period.end
 
@@ -102,6 +104,43 @@ def parse_obligation_key(key: str) -> Obligation:
     return Obligation(system, None if group == "-" else group, parse_period_key(period_key))
 
 
+# -- answers that depend on the ruleset only, remembered per ruleset ---------------
+# A Ruleset and its rules are frozen; a large branch asks the same questions of its
+# roster hundreds of thousands of times over a simulated decade.
+
+_MEMOS: dict[int, tuple[weakref.ref, dict]] = {}
+
+
+def _memo(ruleset: Ruleset) -> dict:
+    """The cache of pure answers about ``ruleset`` (dropped with it)."""
+    key = id(ruleset)
+    entry = _MEMOS.get(key)
+    if entry is None or entry[0]() is not ruleset:
+        entry = (weakref.ref(ruleset, lambda _ref, key=key: _MEMOS.pop(key, None)), {})
+        _MEMOS[key] = entry
+    return entry[1]
+
+
+def _remembered(ruleset: Ruleset, kind: str, rule: SystemRule, group: str | None, compute):
+    # Keyed by the rule's identity, the rule kept in the entry so that no id is reused.
+    memo = _memo(ruleset)
+    key = (kind, id(rule), group)
+    entry = memo.get(key)
+    if entry is None or entry[0] is not rule:
+        entry = memo[key] = (rule, compute())
+    return entry[1]
+
+
+def responsible(ruleset: Ruleset, rule: SystemRule, group: str | None) -> tuple[str, ...]:
+    """``ruleset.responsible_for(rule, group)``, remembered."""
+    return _remembered(ruleset, "responsible", rule, group, lambda: ruleset.responsible_for(rule, group))
+
+
+def expected_attendees(ruleset: Ruleset, rule: SystemRule, group: str | None) -> tuple[str, ...]:
+    """``ruleset.roster.expected_attendees(rule, group)``, remembered."""
+    return _remembered(ruleset, "expected", rule, group, lambda: ruleset.roster.expected_attendees(rule, group))
+
+
 def _groups_of(ruleset: Ruleset, rule: SystemRule) -> tuple[str | None, ...]:
     return tuple(g.key for g in ruleset.roster.groups) if rule.group_scoped else (None,)
 
@@ -109,12 +148,16 @@ def _groups_of(ruleset: Ruleset, rule: SystemRule) -> tuple[str | None, ...]:
 def obligations_for_year(ruleset: Ruleset, year: int) -> list[Obligation]:
     """Every obligation of ``year``: enabled system × group (group systems) × period,
     in the order of the systems, then group, then period."""
-    return [
-        Obligation(rule.key, group, period)
-        for rule in ruleset.enabled
-        for group in _groups_of(ruleset, rule)
-        for period in periods_in_year(rule.period, year)
-    ]
+    memo = _memo(ruleset)
+    key = ("obligations", year)
+    if key not in memo:
+        memo[key] = tuple(
+            Obligation(rule.key, group, period)
+            for rule in ruleset.enabled
+            for group in _groups_of(ruleset, rule)
+            for period in periods_in_year(rule.period, year)
+        )
+    return list(memo[key])
 
 
 def obligation_for(ruleset: Ruleset, system: str, group: str | None, day: date) -> Obligation:
@@ -162,7 +205,7 @@ def _sitting_reasons(ruleset: Ruleset, record: SittingRecord, rule: SystemRule) 
         details["host"] = rule.host
     if rule.quorum is not None and Reason.NO_GROUP not in reasons:
         group = record.group if rule.group_scoped else None
-        expected = ruleset.roster.expected_attendees(rule, group)
+        expected = expected_attendees(ruleset, rule, group)
         present = len(record.present & set(expected))
         details.update(present=present, expected=len(expected), needed=rule.quorum.minimum(len(expected)))
         if not rule.quorum.is_met(present, len(expected)):
@@ -312,7 +355,7 @@ def compliance(ruleset: Ruleset, records: list[SittingRecord], today: date, year
             ObligationStatus(
                 obligation=obligation,
                 status=_status(rule, obligation, today, len(valid), invalid),
-                responsible=ruleset.responsible_for(rule, obligation.group),
+                responsible=responsible(ruleset, rule, obligation.group),
                 record_ids=tuple(v.record_id for v in verdicts),
                 valid_record_ids=valid,
             )
