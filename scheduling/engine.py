@@ -116,7 +116,7 @@ class ReminderEngine:
         # Nothing scheduled before this day is produced: the engine's memory (the
         # outbox) starts here, so older messages are neither known to be sent nor due.
         self.since = since
-        self._years: dict[int, list[_ObligationView]] = {}
+        self._years: dict[int | tuple, list[_ObligationView]] = {}  # by year, and ("open", year)
         self._by_id = {record.id: record for record in self.records}
         self._by_year: dict[int, list[SittingRecord]] | None = None
         # Shared with the engines of later snapshots (see :meth:`with_records`): a
@@ -126,6 +126,8 @@ class ReminderEngine:
         self._batches: dict[tuple, tuple[PlannedMessage, ...] | dict] = {}  # also each schedule
         self._attendance: Attendance | None = None
         self._earlier: ReminderEngine | None = None
+        # The start of an absence streak -> the first send moment its warning may take.
+        self.absence_warn_moments: dict[date, datetime] = {}
         roster = ruleset.roster
         self.secretaries = tuple(m.name for m in roster.with_role(Role.SECRETARY))
         self._committee = tuple(m.name for m in roster.with_role(Role.COMMITTEE))
@@ -147,6 +149,7 @@ class ReminderEngine:
         later._shared_views = self._shared_views
         later._moments = self._moments
         later._batches = self._batches
+        later.absence_warn_moments = self.absence_warn_moments
         later._earlier = self
         return later
 
@@ -187,7 +190,7 @@ class ReminderEngine:
         last = self._last_send_day(now)
         messages: dict[str, PlannedMessage] = {}
         views = [view for year in (today.year - 1, today.year) for view in self._views(year)]
-        for view in views:
+        for view in (view for year in (today.year - 1, today.year) for view in self._open_views(year)):
             for message in self._obligation_messages(view, today, last):
                 messages[message.key] = message
         for message in (
@@ -282,6 +285,13 @@ class ReminderEngine:
                 self._shared_views[key] = (records, self._build_views(year, records))
             self._years[year] = self._shared_views[key][1]
         return self._years[year]
+
+    def _open_views(self, year: int) -> list[_ObligationView]:
+        """The views of ``year`` not done (a done obligation sends nothing)."""
+        key = ("open", year)
+        if key not in self._years:
+            self._years[key] = [view for view in self._views(year) if not view.done]
+        return self._years[key]
 
     def _build_views(self, year: int, records: tuple[SittingRecord, ...]) -> list[_ObligationView]:
         statuses = {s.obligation.key: s for s in compliance(self.ruleset, records, date(year + 1, 1, 1), year)}

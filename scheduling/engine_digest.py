@@ -148,20 +148,28 @@ def absence_warnings(engine: ReminderEngine, attendance: Attendance, today: date
     watch = attendance.first_held if engine.since is None else max(engine.since, attendance.first_held)
     roster = engine.ruleset.roster
     months = engine.ruleset.absence_warning_months
+    warn_moments = engine.absence_warn_moments  # start -> the earliest moment a warning may go
     for member in roster.members:
         presence = attendance.members[member.name]
         start = max(watch, engine.member_since.get(member.name, watch))
-        known_at = None  # when the record that sets the start was logged
         index = bisect_right(presence.attended, today)
         if index and presence.attended[index - 1] >= start:
             start = presence.attended[index - 1]
+        earliest = warn_moments.get(start)
+        if earliest is None:
+            earliest = warn_moments[start] = engine.moment(
+                engine.calendar.workday_on_or_after(add_months(start, months))
+            )
+        if earliest > now:
+            continue  # the warning's moment is never before this one: not yet (the common case)
+        known_at = None  # when the record that sets the start was logged
+        if index and presence.attended[index - 1] == start:
             known_at = min(presence.attended_logged[bisect_left(presence.attended, start) : index])
         low, high = bisect_right(presence.expected, start), bisect_right(presence.expected, today)
         if low == high:
             continue  # nothing was held since that they were expected at
         revealed = min(presence.expected_logged[low:high])
-        warn_day = engine.calendar.workday_on_or_after(add_months(start, months))
-        moment = engine.send_moment_at_or_after(max(engine.moment(warn_day), revealed, known_at or revealed))
+        moment = engine.send_moment_at_or_after(max(earliest, revealed, known_at or revealed))
         if moment > now or not engine.after_since(moment.astimezone(engine.settings.zone).date()):
             continue
         recipients = [g.leader for g in roster.groups if g.key == member.group]
