@@ -6,6 +6,7 @@ so that "what counts" is decided in one place (:mod:`scheduling.obligations`).
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -13,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from scheduling.obligations import Obligation, ObligationStatus, SittingRecord, compliance, obligation_for
+from scheduling.engine_types import memoized
 from scheduling.reminder_plan import send_days
 from scheduling.rules import Ruleset
 from scheduling.workdays import WorkdayCalendar
@@ -52,16 +54,36 @@ def prerequisite_logged_on(
     report: YearReport, ruleset: Ruleset, obligation: Obligation, zone: ZoneInfo
 ) -> date | None:
     """The day (branch zone) the first valid sitting of the obligation's prerequisite was logged."""
+    return _prerequisite_day(report, {s.obligation: s for s in report.statuses}, ruleset, obligation, zone)
+
+
+def _prerequisite_day(
+    report: YearReport, statuses: dict[Obligation, ObligationStatus], ruleset: Ruleset, obligation: Obligation,
+    zone: ZoneInfo,
+) -> date | None:
     rule = ruleset.system(obligation.system)
     if rule.after is None or not ruleset.has_system(rule.after):
         return None
     prerequisite = ruleset.system(rule.after)
     group = obligation.group if prerequisite.group_scoped else None
-    wanted = obligation_for(ruleset, prerequisite.key, group, obligation.period.start)
-    for status in report.statuses:
-        if status.obligation == wanted and status.valid_record_ids:
-            return min(report.sittings[i].logged_at for i in status.valid_record_ids).astimezone(zone).date()
+    status = statuses.get(obligation_for(ruleset, prerequisite.key, group, obligation.period.start))
+    if status is not None and status.valid_record_ids:
+        return min(report.sittings[i].logged_at for i in status.valid_record_ids).astimezone(zone).date()
     return None
+
+
+# One remembering calendar per calendar: the official lookups are slow, and a
+# status asks about the same few hundred days on every call.
+_CALENDARS: dict[int, tuple[weakref.ref, WorkdayCalendar]] = {}
+
+
+def _remembering(calendar: WorkdayCalendar) -> WorkdayCalendar:
+    key = id(calendar)
+    entry = _CALENDARS.get(key)
+    if entry is None or entry[0]() is not calendar:
+        entry = (weakref.ref(calendar, lambda _ref, key=key: _CALENDARS.pop(key, None)), memoized(calendar))
+        _CALENDARS[key] = entry
+    return entry[1]
 
 
 def status_objects(
@@ -69,11 +91,13 @@ def status_objects(
 ) -> list[dict]:
     """The JSON objects of SPEC §6 for ``zhibu status``, one per obligation."""
     objects = []
+    calendar = _remembering(calendar)
+    statuses = {s.obligation: s for s in report.statuses}
     for status in report.statuses:
         obligation = status.obligation
         reminders = send_days(
             ruleset, calendar, obligation,
-            prerequisite_logged_on=prerequisite_logged_on(report, ruleset, obligation, zone),
+            prerequisite_logged_on=_prerequisite_day(report, statuses, ruleset, obligation, zone),
         )
         objects.append(
             {
