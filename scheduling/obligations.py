@@ -46,7 +46,7 @@ class Obligation:
     group: str | None
     period: Period
 
-    @property
+    @cached_property
     def key(self) -> str:
         """Stable text key, e.g. ``group_meeting:g1:2026-03`` or ``party_lecture:-:2026-Q1``."""
         return f"{self.system}:{self.group or '-'}:{self.period.key}"
