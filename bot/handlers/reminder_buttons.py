@@ -8,7 +8,6 @@ apart from reminder days.
 
 from __future__ import annotations
 
-import re
 import warnings
 from datetime import date, timedelta
 
@@ -27,6 +26,7 @@ from telegram.warnings import PTBUserWarning
 from bot import scheduler, texts
 from bot.auth import Action, Target, may
 from bot.delivery import obligation_label
+from bot.dates import DateRejected, parse_day
 from bot.handlers.common import ChatContext, answer_button, reply
 from scheduling.obligations import Obligation, Status, compliance, parse_obligation_key
 from storage import outbox
@@ -38,8 +38,6 @@ DATE_BUTTONS = 6
 MAX_AHEAD_DAYS = 366
 TIMEOUT_MINUTES = 30
 _WEEKDAYS = "一二三四五六日"
-_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
-_CHINESE = re.compile(r"^(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?$")
 
 
 class BadPlannedDate(ValueError):
@@ -50,19 +48,15 @@ class BadPlannedDate(ValueError):
 
 def parse_planned_date(text: str, today: date) -> date:
     """A day from ``2026-03-28`` or ``3月28日`` (without a year: the next such day)."""
-    text = (text or "").strip().replace("　", " ")
-    if len(text) > 20:
-        raise BadPlannedDate(texts.ENGINE_PLAN_UNREADABLE)
-    match = _ISO.match(text) or _CHINESE.match(text)
-    if match is None:
-        raise BadPlannedDate(texts.ENGINE_PLAN_UNREADABLE)
-    year, month, day = match.groups()
     try:
-        planned = date(int(year) if year else today.year, int(month), int(day))
-        if not year and planned < today:
-            planned = date(today.year + 1, int(month), int(day))
-    except ValueError:
+        planned, year_given = parse_day(text, today)
+    except DateRejected:
         raise BadPlannedDate(texts.ENGINE_PLAN_UNREADABLE) from None
+    if not year_given and planned < today:
+        try:
+            planned = planned.replace(year=planned.year + 1)
+        except ValueError:  # 2月29日 with no such day next year
+            raise BadPlannedDate(texts.ENGINE_PLAN_UNREADABLE) from None
     if planned < today:
         raise BadPlannedDate(texts.ENGINE_PLAN_PAST)
     if planned > today + timedelta(days=MAX_AHEAD_DAYS):
