@@ -4,13 +4,11 @@ Each change goes through storage (audited: who, when, before, after)."""
 from __future__ import annotations
 
 import logging
-import warnings
 
 from enum import IntEnum
 
 from telegram import Update
 from telegram.error import TelegramError
-from telegram.warnings import PTBUserWarning
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -28,6 +26,7 @@ from bot.handlers.common import (
     ChatContext,
     FileRefused,
     answer_button,
+    build_conversation,
     date_refusal,
     drop_buttons,
     file_ref_from_json,
@@ -248,11 +247,7 @@ async def timed_out(update: Update, ctx: ChatContext) -> None:
 
 
 def conversation() -> ConversationHandler:
-    # Buttons are tracked per chat and user on purpose (one conversation per
-    # person), which PTB warns about for per_message=False.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBUserWarning)
-        return _build()
+    return build_conversation(_build)
 
 
 def _build() -> ConversationHandler:

@@ -3,7 +3,8 @@ update, replies split below Telegram's limit, and file intake."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import warnings
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
@@ -11,7 +12,8 @@ from typing import TYPE_CHECKING
 from sqlmodel import Session
 from telegram import Message, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, CallbackContext, ExtBot
+from telegram.ext import Application, CallbackContext, ConversationHandler, ExtBot
+from telegram.warnings import PTBUserWarning
 
 from bot import services, texts
 from bot.auth import Person
@@ -210,3 +212,12 @@ def file_ref_from_json(data: dict) -> services.FileRef:
         telegram_file_unique_id=data.get("unique_id"),
         original_name=data.get("name"),
     )
+
+
+def build_conversation(build: Callable[[], ConversationHandler]) -> ConversationHandler:
+    """``build()`` with PTB's per_message warning silenced: buttons are tracked per chat
+    and user on purpose (one conversation per person)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBUserWarning)
+        return build()
+

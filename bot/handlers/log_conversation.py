@@ -3,11 +3,9 @@ in which step. Persistent (survives a restart); ends after 30 minutes of silence
 
 from __future__ import annotations
 
-import warnings
 
 from datetime import timedelta
 
-from telegram.warnings import PTBUserWarning
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -21,6 +19,7 @@ from telegram import Update
 
 from bot import texts
 from bot.handlers import log_files, log_save, log_steps
+from bot.handlers.common import build_conversation
 from bot.handlers.log_draft import TIMEOUT, Step, with_draft
 
 NAME = "log_meeting"
@@ -36,11 +35,7 @@ def _button(callback, pattern: str) -> CallbackQueryHandler:
 
 
 def conversation() -> ConversationHandler:
-    # Buttons are tracked per chat and user on purpose (one conversation per
-    # person), which PTB warns about for per_message=False.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBUserWarning)
-        return _build()
+    return build_conversation(_build)
 
 
 def _build() -> ConversationHandler:
