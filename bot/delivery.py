@@ -311,7 +311,7 @@ def render(message: PlannedMessage, ruleset: Ruleset, today: date, branch: str =
         return texts.engine_escalation(message.level or 1, what, ob.deadline, days, responsible, branch)
     if message.kind is Kind.DIGEST:
         monday = today - timedelta(days=today.weekday())
-        due = [f"{obligation_label(ruleset, o)}（截止 {texts.format_date(o.deadline)}）" for o in message.due_this_week]
+        due = [texts.due_item(obligation_label(ruleset, o), o.deadline) for o in message.due_this_week]
         overdue = [obligation_label(ruleset, o) for o in message.overdue]
         return texts.engine_digest(monday, due, overdue, branch if message.recipient == BRANCH_CHAT else "")
     if message.kind is Kind.ABSENCE_WARNING:

@@ -976,3 +976,23 @@ def doctor_calendar_missing(years: list[int], package_version: str, covered_to: 
 def doctor_calendar_ok(years: list[int], from_config: list[int]) -> str:
     parts = [f"{year} 年" + ("按配置 [calendar] 中的安排" if year in from_config else "有官方数据") for year in years]
     return "，".join(parts)
+
+
+# --- small labels used by the engine, amendments, export and the audit trail --------
+
+WEEKDAY_NAMES = "一二三四五六日"
+LATE_MARK = "（补录）"
+YES_NO = {True: "是", False: "否"}
+
+
+def day_button(day: date) -> str:
+    return f"{day.month}月{day.day}日（{WEEKDAY_NAMES[day.weekday()]}）"
+
+
+def due_item(label: str, deadline: date) -> str:
+    return f"{label}（截止 {format_date(deadline)}）"
+
+
+def month_label(month: int) -> str:
+    return f"{month}月"
+

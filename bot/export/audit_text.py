@@ -17,7 +17,7 @@ def field_text(entry: AuditEntry) -> str:
 
 
 # storage writes a yes/no field (minutes_deferred, late, ...) as Python's True/False.
-_BOOLEANS = {"True": "是", "False": "否"}
+_BOOLEANS = {str(value): text for value, text in texts.YES_NO.items()}
 
 
 def _value(text: str | None) -> str:

@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot import texts
 from scheduling.obligations import ObligationStatus, Status
 from scheduling.rules import Ruleset
 
 MONTHS = tuple(range(1, 13))
-MONTH_LABELS = tuple(f"{m}月" for m in MONTHS)
+MONTH_LABELS = tuple(texts.month_label(m) for m in MONTHS)
 
 # What an inspector reads in a cell: done, overdue, needs attention; blank = not yet begun.
 GRID_SYMBOLS = {

@@ -168,7 +168,7 @@ async def _apply_date(update: Update, ctx: ChatContext, day) -> int:
             for o, done in moved.left
         ]
         secretaries = services.secretaries_chat_ids(session, except_member_id=ctx.person.member_id)
-    answer = [texts.AMEND_SAVED + ("（补录）" if moved.late else ""), *lines, *left]
+    answer = [texts.AMEND_SAVED + (texts.LATE_MARK if moved.late else ""), *lines, *left]
     await reply(update, "\n".join(answer))
     if moved.before != day:
         note = texts.date_moved_note(

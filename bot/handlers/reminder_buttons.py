@@ -37,7 +37,6 @@ PLAN_KEY = "zhibu.engine.plan_key"  # user_data: the obligation whose date is be
 DATE_BUTTONS = 6
 MAX_AHEAD_DAYS = 366
 TIMEOUT_MINUTES = 30
-_WEEKDAYS = "一二三四五六日"
 
 
 class BadPlannedDate(ValueError):
@@ -117,7 +116,7 @@ def _date_buttons(ctx: ChatContext) -> InlineKeyboardMarkup:
         days.append(day)
         day = calendar.workday_after(day)
     buttons = [
-        InlineKeyboardButton(f"{d.month}月{d.day}日（{_WEEKDAYS[d.weekday()]}）", callback_data=f"pd:{d.isoformat()}")
+        InlineKeyboardButton(texts.day_button(d), callback_data=f"pd:{d.isoformat()}")
         for d in days
     ]
     return InlineKeyboardMarkup([buttons[:3], buttons[3:]])
